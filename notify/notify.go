@@ -1,0 +1,124 @@
+// Package notify sends messages to people: through Telegram's Bot API, or to
+// the console when no token is configured. A Notifier's error says whether
+// the send may be retried, so the dispatcher can keep retry state in the
+// outbox row rather than in a goroutine.
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// MaxTextLen is Telegram's limit on the length of one message, in characters.
+const MaxTextLen = 4096
+
+// Message is one thing to deliver to one chat.
+type Message struct {
+	ChatID int64
+	// Text is HTML (Telegram's HTML parse mode): user text in it must already
+	// be escaped with html.EscapeString.
+	Text string
+	// Buttons is an inline keyboard, rows of buttons.
+	Buttons [][]Button
+	// Attachments are sent after the text, each as its own message.
+	Attachments []Attachment
+}
+
+// Button is one inline keyboard button; Data is its callback_data (at most
+// 64 bytes).
+type Button struct {
+	Text string
+	Data string
+}
+
+// AttachmentKind says how an attachment is sent.
+type AttachmentKind string
+
+// Attachment kinds.
+const (
+	Document AttachmentKind = "document"
+	Photo    AttachmentKind = "photo"
+)
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Kind AttachmentKind
+	Name string
+	Data []byte
+}
+
+// Result is what a successful send returns.
+type Result struct {
+	// MessageID is Telegram's id of the first message sent (0 on the console).
+	MessageID int
+}
+
+// Notifier delivers a message. A returned error is a *SendError when the
+// cause is known; any other error is treated as temporary.
+type Notifier interface {
+	Send(ctx context.Context, m Message) (Result, error)
+}
+
+// Failure classifies why a send failed.
+type Failure int
+
+// Failures, from the dispatcher's point of view.
+const (
+	// Temporary: 5xx, network error, timeout. Retry with backoff.
+	Temporary Failure = iota
+	// RateLimited: 429. Retry after RetryAfter.
+	RateLimited
+	// Unreachable: 403 (blocked, kicked) or 400 "chat not found". Do not
+	// retry; the recipient is unreachable.
+	Unreachable
+	// Migrated: 400 with migrate_to_chat_id. Resend to MigrateTo.
+	Migrated
+	// Permanent: any other 4xx. Retrying will not help.
+	Permanent
+)
+
+func (f Failure) String() string {
+	switch f {
+	case Temporary:
+		return "temporary"
+	case RateLimited:
+		return "rate_limited"
+	case Unreachable:
+		return "unreachable"
+	case Migrated:
+		return "migrated"
+	case Permanent:
+		return "permanent"
+	}
+	return fmt.Sprintf("failure(%d)", int(f))
+}
+
+// SendError is a classified send failure. Its message never contains the
+// bot token.
+type SendError struct {
+	Failure    Failure
+	RetryAfter time.Duration // RateLimited
+	MigrateTo  int64         // Migrated
+	// Sent counts the parts of a split message (or attachments) that were
+	// delivered before the failure, so that a retry can resume after them.
+	Sent int
+	Err  error
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("%s: %v", e.Failure, e.Err)
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+// Classify returns the failure class of err (Temporary for unclassified
+// errors).
+func Classify(err error) *SendError {
+	var se *SendError
+	if errors.As(err, &se) {
+		return se
+	}
+	return &SendError{Failure: Temporary, Err: err}
+}
