@@ -22,8 +22,9 @@ type Message struct {
 	Text string
 	// Buttons is an inline keyboard, rows of buttons.
 	Buttons [][]Button
-	// Attachments are sent after the text, each as its own message.
-	Attachments []Attachment
+	// Attachment, when set, is sent as a document or photo with Text as its
+	// caption (Text must then fit a caption: 1024 characters).
+	Attachment *Attachment
 }
 
 // Button is one inline keyboard button; Data is its callback_data (at most
@@ -101,10 +102,7 @@ type SendError struct {
 	Failure    Failure
 	RetryAfter time.Duration // RateLimited
 	MigrateTo  int64         // Migrated
-	// Sent counts the parts of a split message (or attachments) that were
-	// delivered before the failure, so that a retry can resume after them.
-	Sent int
-	Err  error
+	Err        error
 }
 
 func (e *SendError) Error() string {
