@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"duban/config"
+	"duban/dataset"
+	"duban/domain"
+	"duban/store"
+)
+
+// Main is the program: its inputs and outputs are fields so that tests run
+// the real command line in-process.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Now is the clock every command reads.
+	Now func() time.Time
+	// IsTerminal reports whether standard error is a terminal (progress
+	// display for long work).
+	IsTerminal bool
+
+	configPath string
+	dbURL      string
+	cfg        *config.Config
+	db         *store.DB
+	logger     *slog.Logger
+}
+
+// NewMain returns a Main wired to the process.
+func NewMain() *Main {
+	fi, err := os.Stderr.Stat()
+	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now, IsTerminal: tty}
+}
+
+// usageError is bad usage or bad input: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// Run runs one command and returns its exit code: 0 ok, 1 runtime failure,
+// 2 bad usage or bad input.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	root := m.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(m.Stdin)
+	root.SetOut(m.Stdout)
+	root.SetErr(m.Stderr)
+	err := root.ExecuteContext(ctx)
+	m.close()
+	if err == nil {
+		return 0
+	}
+	msg := err.Error()
+	code := exitCode(err)
+	for _, line := range strings.Split(msg, "\n") {
+		fmt.Fprintln(m.Stderr, "duban: "+line)
+	}
+	return code
+}
+
+func exitCode(err error) int {
+	var ue *usageError
+	var fe *dataset.FieldError
+	var es dataset.Errors
+	switch {
+	case errors.As(err, &ue), errors.As(err, &fe), errors.As(err, &es):
+		return 2
+	}
+	switch domain.ErrorCode(err) {
+	case domain.EINVALID, domain.ENOTFOUND:
+		return 2
+	}
+	if strings.HasPrefix(err.Error(), "unknown command") || strings.Contains(err.Error(), "flag") ||
+		strings.Contains(err.Error(), "arg(s)") {
+		return 2
+	}
+	return 1
+}
+
+func (m *Main) close() {
+	if m.db != nil {
+		m.db.Close()
+		m.db = nil
+	}
+}
+
+func (m *Main) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "duban",
+		Short:         "duban keeps government units to their written promises",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&m.configPath, "config", "", "config file (env DUBAN_CONFIG)")
+	root.PersistentFlags().StringVar(&m.dbURL, "db", "", "database URL, overrides database.url")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usagef("%v", err) })
+	root.AddCommand(
+		m.versionCommand(), m.migrateCommand(), m.importCommand(), m.exportCommand(), m.addCommand(),
+		m.listCommand(), m.showCommand(), m.contactCommand(), m.extractCommand(),
+	)
+	root.AddCommand(m.statusCommands()...)
+	for _, extra := range extraCommands {
+		root.AddCommand(extra(m))
+	}
+	return root
+}
+
+// extraCommands lets other files of this package register commands.
+var extraCommands []func(*Main) *cobra.Command
+
+// config loads the configuration once: defaults, then the file, then the
+// environment, then the --db flag.
+func (m *Main) config() (*config.Config, error) {
+	if m.cfg != nil {
+		return m.cfg, nil
+	}
+	path := m.configPath
+	if path == "" {
+		path = m.Getenv("DUBAN_CONFIG")
+	}
+	cfg, err := config.Load(path, m.Getenv)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("config: %v", err)
+		}
+		return nil, &usageError{err.Error()}
+	}
+	if m.dbURL != "" {
+		cfg.Database.URL = m.dbURL
+		if err := cfg.Validate(); err != nil {
+			return nil, &usageError{err.Error()}
+		}
+	}
+	m.cfg = cfg
+	return cfg, nil
+}
+
+// store opens the database and applies pending migrations, so that every
+// command works on a fresh machine.
+func (m *Main) store(ctx context.Context) (*store.DB, error) {
+	if m.db != nil {
+		return m.db, nil
+	}
+	cfg, err := m.config()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.Database.URL)
+	if err != nil {
+		return nil, err
+	}
+	db.Now = m.Now
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	m.db = db
+	return db, nil
+}
+
+// log returns the logger configured by log.level and log.format, writing to
+// standard error.
+func (m *Main) log() *slog.Logger {
+	if m.logger != nil {
+		return m.logger
+	}
+	cfg, err := m.config()
+	level, format := slog.LevelInfo, "text"
+	if err == nil {
+		level, format = cfg.LogLevel(), cfg.Log.Format
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		m.logger = slog.New(slog.NewJSONHandler(m.Stderr, opts))
+	} else {
+		m.logger = slog.New(slog.NewTextHandler(m.Stderr, opts))
+	}
+	return m.logger
+}
+
+// loc returns the configured time zone.
+func (m *Main) loc() *time.Location {
+	if cfg, err := m.config(); err == nil && cfg.Location != nil {
+		return cfg.Location
+	}
+	return time.UTC
+}

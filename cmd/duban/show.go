@@ -1,0 +1,205 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"duban/domain"
+)
+
+// parseID accepts 12 or #12.
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usagef("invalid id %q: want a commitment number like 12 or #12", s)
+	}
+	return id, nil
+}
+
+func (m *Main) showCommand() *cobra.Command {
+	var format string
+	c := &cobra.Command{
+		Use:   "show ID",
+		Short: "one commitment with its history",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			if format != "text" && format != "json" {
+				return usagef("--format: want text or json, got %q", format)
+			}
+			db, err := m.store(c.Context())
+			if err != nil {
+				return err
+			}
+			cm, err := db.Commitment(c.Context(), id)
+			if err != nil {
+				return err
+			}
+			it := m.toItem(cm, m.Now(), sourceCache{}, db, c)
+			if it.History, err = db.History(c.Context(), id); err != nil {
+				return err
+			}
+			if ext, err := db.PendingExtension(c.Context(), id); err == nil {
+				it.Pending = &itemExtension{RequestedDue: ext.RequestedDue.String(), Reason: ext.Reason, Late: ext.Late}
+			}
+			if format == "json" {
+				enc := json.NewEncoder(m.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(it)
+			}
+			m.printItem(it)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&format, "format", "text", "text or json")
+	return c
+}
+
+func (m *Main) printItem(it *item) {
+	w := m.Stdout
+	fmt.Fprintf(w, "#%d %s\n", it.ID, it.Title)
+	fmt.Fprintf(w, "  key:       %s\n", it.Key)
+	due := it.Due
+	if due == "" {
+		due = "none (ongoing)"
+	} else {
+		due += " (" + it.DuePrecision + ")"
+	}
+	fmt.Fprintf(w, "  due:       %s\n", due)
+	light := it.Light
+	if it.DaysOverdue > 0 {
+		light += fmt.Sprintf(", %d days overdue", it.DaysOverdue)
+	}
+	fmt.Fprintf(w, "  status:    %s, %d%%, %s\n", it.Status, it.Progress, light)
+	fmt.Fprintf(w, "  unit:      %s\n", it.Unit)
+	fmt.Fprintf(w, "  owners:    %s\n", strings.Join(it.Owners, ", "))
+	fmt.Fprintf(w, "  category:  %s (%s)\n", it.Category, it.Strength)
+	if it.TargetValue != nil || it.Target != "" {
+		tv := ""
+		if it.TargetValue != nil {
+			tv = strconv.FormatFloat(*it.TargetValue, 'f', -1, 64) + " " + it.TargetUnit
+		}
+		fmt.Fprintf(w, "  target:    %s %s\n", it.Target, tv)
+	}
+	if it.Source != nil {
+		fmt.Fprintf(w, "  source:    %s %s %s %s\n", it.Source.Key, it.Source.Number, it.Source.ReplyDocNo, it.Source.Classification)
+	}
+	if it.Detail != "" {
+		fmt.Fprintf(w, "  detail:    %s\n", it.Detail)
+	}
+	if it.Pending != nil {
+		late := ""
+		if it.Pending.Late {
+			late = " (filed late)"
+		}
+		fmt.Fprintf(w, "  pending extension to %s%s: %s\n", it.Pending.RequestedDue, late, it.Pending.Reason)
+	}
+	if len(it.History) > 0 {
+		fmt.Fprintln(w, "  history:")
+	}
+	for _, e := range it.History {
+		at := e.At.In(m.loc()).Format("2006-01-02 15:04")
+		var what string
+		switch e.Kind {
+		case "progress":
+			what = fmt.Sprintf("progress %d%%", *e.Percent)
+		case "status":
+			what = fmt.Sprintf("status %s → %s", e.From, e.To)
+		case "extension":
+			what = fmt.Sprintf("extension %s → %s, %s", e.OldDue, e.NewDue, e.State)
+		case "notification":
+			what = "sent " + e.Note
+			e.Note = ""
+		}
+		who := e.Actor
+		if who == "" && e.Channel != "" {
+			who = e.Channel
+		}
+		line := fmt.Sprintf("    %s  %-28s %s", at, what, who)
+		if e.Note != "" {
+			line += "  " + e.Note
+		}
+		if len(e.Evidence) > 0 {
+			line += "  evidence: " + strings.Join(e.Evidence, ", ")
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+}
+
+func (m *Main) addCommand() *cobra.Command {
+	var title, unit, due, source, category, key, precision, detail, strength string
+	var owners []string
+	c := &cobra.Command{
+		Use:   "add",
+		Short: "add one commitment",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			n := storeNew(title, unit, source, category, key, detail, owners)
+			if due != "" {
+				d, err := domain.ParseDate(due)
+				if err != nil {
+					return usagef("--due: %v", err)
+				}
+				n.Due = d
+			}
+			if precision != "" {
+				p, err := domain.ParsePrecision(precision)
+				if err != nil {
+					return usagef("--precision: %v", err)
+				}
+				n.DuePrecision = p
+			}
+			if n.Due.IsZero() && n.DuePrecision != "" && n.DuePrecision != domain.POngoing {
+				return usagef("--due: missing (or --precision ongoing)")
+			}
+			if n.Due.IsZero() && precision == "" {
+				return usagef("--due: missing (use --precision ongoing for an item with no due date)")
+			}
+			if category != "" && !contains(domain.Categories, category) {
+				return usagef("--category: unknown category %q: want one of %s", category, strings.Join(domain.Categories, ", "))
+			}
+			if strength != "" && strength != "firm" && strength != "aim" {
+				return usagef("--strength: want firm or aim, got %q", strength)
+			}
+			n.Strength = domain.Strength(strength)
+			db, err := m.store(c.Context())
+			if err != nil {
+				return err
+			}
+			id, err := db.AddCommitment(c.Context(), n)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "#%d %s\n", id, n.Title)
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&title, "title", "", "what was promised")
+	f.StringVar(&unit, "unit", "", "responsible unit")
+	f.StringSliceVar(&owners, "owner", nil, "owner contact key (repeat or comma-separate)")
+	f.StringVar(&due, "due", "", "due date YYYY-MM-DD")
+	f.StringVar(&precision, "precision", "", "day, month, quarter, year or ongoing")
+	f.StringVar(&source, "source", "", "source key")
+	f.StringVar(&category, "category", "", strings.Join(domain.Categories, ", "))
+	f.StringVar(&key, "key", "", "stable key (default c-ID)")
+	f.StringVar(&detail, "detail", "", "detail")
+	f.StringVar(&strength, "strength", "", "firm or aim")
+	return c
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,140 @@
+package dataset
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"duban/domain"
+)
+
+// Validate checks every value that can be checked without the database:
+// dates, enumerations, ranges, required fields and duplicate keys. scheme
+// lists the accepted classification codes. It reports every problem.
+func (ds *Dataset) Validate(file string, scheme []string) Errors {
+	var errs Errors
+	bad := func(line int, field, format string, args ...any) {
+		errs = append(errs, &FieldError{File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	seen := map[string]int{}
+	dup := func(kind, key string, line int, field string) {
+		if key == "" {
+			bad(line, field, "missing")
+			return
+		}
+		if prev, ok := seen[kind+"\x00"+key]; ok {
+			bad(line, field, "duplicate key %q (first at line %d)", key, prev)
+			return
+		}
+		seen[kind+"\x00"+key] = line
+	}
+	for i, u := range ds.Units {
+		f := fmt.Sprintf("units[%d].name", i)
+		dup("unit", strings.TrimSpace(u.Name), u.Line, f)
+	}
+	for i, c := range ds.Contacts {
+		p := fmt.Sprintf("contacts[%d]", i)
+		dup("contact", c.Key, c.Line, p+".key")
+		if strings.TrimSpace(c.Name) == "" {
+			bad(c.Line, p+".name", "missing")
+		}
+		if c.Role != "" {
+			if _, err := domain.ParseRole(c.Role); err != nil {
+				bad(c.Line, p+".role", "%v", err)
+			}
+		}
+		if c.Language != "" && c.Language != "zh" && c.Language != "en" {
+			bad(c.Line, p+".language", "unknown language %q: want zh or en", c.Language)
+		}
+	}
+	for i, s := range ds.Sources {
+		p := fmt.Sprintf("sources[%d]", i)
+		dup("source", s.Key, s.Line, p+".key")
+		if s.Kind != "" && !slices.Contains(domain.SourceKinds, s.Kind) {
+			bad(s.Line, p+".kind", "unknown kind %q: want one of %s", s.Kind, strings.Join(domain.SourceKinds, ", "))
+		}
+		if s.Classification != "" && len(scheme) > 0 && !slices.Contains(scheme, s.Classification) {
+			bad(s.Line, p+".classification", "unknown classification %q: want one of %s", s.Classification, strings.Join(scheme, " "))
+		}
+		if s.Satisfaction != "" && !slices.Contains(domain.Satisfactions, s.Satisfaction) {
+			bad(s.Line, p+".satisfaction", "unknown satisfaction %q: want satisfied, basically, dissatisfied or empty", s.Satisfaction)
+		}
+		for _, d := range []struct{ name, v string }{{"replied_on", s.RepliedOn}, {"second_reply_on", s.SecondReplyOn}} {
+			if d.v != "" {
+				if _, err := domain.ParseDate(d.v); err != nil {
+					bad(s.Line, p+"."+d.name, "%v", err)
+				}
+			}
+		}
+	}
+	for i, c := range ds.Commitments {
+		p := fmt.Sprintf("commitments[%d]", i)
+		dup("commitment", c.Key, c.Line, p+".key")
+		errs = append(errs, c.check(file, p)...)
+	}
+	return errs
+}
+
+// check validates one commitment's own fields.
+func (c *Commitment) check(file, p string) Errors {
+	var errs Errors
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{File: file, Line: c.Line, Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
+	}
+	if strings.TrimSpace(c.Title) == "" {
+		bad("title", "missing")
+	}
+	if c.Category != "" && !slices.Contains(domain.Categories, c.Category) {
+		bad("category", "unknown category %q: want one of %s", c.Category, strings.Join(domain.Categories, ", "))
+	}
+	prec := domain.PDay
+	if c.DuePrecision != "" {
+		var err error
+		if prec, err = domain.ParsePrecision(c.DuePrecision); err != nil {
+			bad("due_precision", "%v", err)
+		}
+	}
+	if c.Due == "" && prec != domain.POngoing {
+		bad("due", "missing (set due_precision: ongoing for an item with no due date)")
+	}
+	if c.Due != "" {
+		if prec == domain.POngoing {
+			bad("due", "an ongoing item has no due date")
+		} else if _, err := domain.ParseDate(c.Due); err != nil {
+			bad("due", "%v", err)
+		}
+	}
+	if c.Strength != "" && c.Strength != string(domain.Firm) && c.Strength != string(domain.Aim) {
+		bad("strength", "unknown strength %q: want firm or aim", c.Strength)
+	}
+	if c.Status != "" {
+		if _, err := domain.ParseStatus(c.Status); err != nil {
+			bad("status", "%v", err)
+		}
+	}
+	if c.Progress != nil && (*c.Progress < 0 || *c.Progress > 100) {
+		bad("progress", "%d out of range: want 0-100", *c.Progress)
+	}
+	for _, d := range c.LeadDays {
+		if d < 0 || d > 3650 {
+			bad("lead_days", "%d out of range: want 0-3650", d)
+		}
+	}
+	for _, t := range []struct{ name, v string }{{"created_at", c.CreatedAt}, {"closed_at", c.ClosedAt}} {
+		if t.v != "" {
+			if _, err := time.Parse(time.RFC3339, t.v); err != nil {
+				bad(t.name, "invalid time %q: want RFC 3339, like 2024-04-15T10:00:00+08:00", t.v)
+			}
+		}
+	}
+	if len(c.Owners) == 0 {
+		bad("owners", "missing: name at least one contact key")
+	}
+	for _, o := range c.Owners {
+		if strings.TrimSpace(o) == "" {
+			bad("owners", "empty contact key")
+		}
+	}
+	return errs
+}
