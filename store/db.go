@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"   // PostgreSQL driver.
+	_ "github.com/lib/pq"  // PostgreSQL driver.
 	_ "modernc.org/sqlite" // SQLite driver, pure Go.
 )
 

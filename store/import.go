@@ -16,11 +16,11 @@ import (
 
 // ImportStats counts what an import created and changed.
 type ImportStats struct {
-	Units, Contacts, Sources       int // created
-	Commitments                    int // created
+	Units, Contacts, Sources        int // created
+	Commitments                     int // created
 	ContactsUpdated, SourcesUpdated int
-	CommitmentsUpdated             int
-	Unchanged                      int
+	CommitmentsUpdated              int
+	Unchanged                       int
 }
 
 // ImportOptions tune Import.
