@@ -30,6 +30,7 @@ type Contact struct {
 	TelegramChatID int64  `yaml:"telegram_chat_id,omitempty" json:"telegram_chat_id,omitempty"`
 	Language       string `yaml:"language,omitempty" json:"language,omitempty"`
 	Line           int    `yaml:"-" json:"-"`
+	Fields         Lines  `yaml:"-" json:"-"`
 }
 
 // Source is the document commitments come from.
@@ -47,6 +48,7 @@ type Source struct {
 	Satisfaction   string   `yaml:"satisfaction,omitempty" json:"satisfaction,omitempty"`
 	SecondReplyOn  string   `yaml:"second_reply_on,omitempty" json:"second_reply_on,omitempty"`
 	Line           int      `yaml:"-" json:"-"`
+	Fields         Lines    `yaml:"-" json:"-"`
 }
 
 // Commitment is one promised action. Status, Progress, CreatedAt and
@@ -76,6 +78,7 @@ type Commitment struct {
 	Quote  string `yaml:"quote,omitempty" json:"quote,omitempty"`
 	Review string `yaml:"review,omitempty" json:"review,omitempty"`
 	Line   int    `yaml:"-" json:"-"`
+	Fields Lines  `yaml:"-" json:"-"`
 }
 
 // FieldError names the file, line and field of a bad value.
@@ -117,4 +120,17 @@ func (es Errors) Err() error {
 		return nil
 	}
 	return es
+}
+
+// Lines records the line of each key of a YAML record, so that an error
+// names the line of the bad field, not just of its record.
+type Lines map[string]int
+
+// At returns the line of key, or def when it is unknown (CSV rows, absent
+// keys).
+func (l Lines) At(key string, def int) int {
+	if n, ok := l[key]; ok {
+		return n
+	}
+	return def
 }

@@ -35,42 +35,42 @@ func (ds *Dataset) Validate(file string, scheme []string) Errors {
 	}
 	for i, c := range ds.Contacts {
 		p := fmt.Sprintf("contacts[%d]", i)
-		dup("contact", c.Key, c.Line, p+".key")
+		dup("contact", c.Key, c.Fields.At("key", c.Line), p+".key")
 		if strings.TrimSpace(c.Name) == "" {
 			bad(c.Line, p+".name", "missing")
 		}
 		if c.Role != "" {
 			if _, err := domain.ParseRole(c.Role); err != nil {
-				bad(c.Line, p+".role", "%v", err)
+				bad(c.Fields.At("role", c.Line), p+".role", "%v", err)
 			}
 		}
 		if c.Language != "" && c.Language != "zh" && c.Language != "en" {
-			bad(c.Line, p+".language", "unknown language %q: want zh or en", c.Language)
+			bad(c.Fields.At("language", c.Line), p+".language", "unknown language %q: want zh or en", c.Language)
 		}
 	}
 	for i, s := range ds.Sources {
 		p := fmt.Sprintf("sources[%d]", i)
-		dup("source", s.Key, s.Line, p+".key")
+		dup("source", s.Key, s.Fields.At("key", s.Line), p+".key")
 		if s.Kind != "" && !slices.Contains(domain.SourceKinds, s.Kind) {
-			bad(s.Line, p+".kind", "unknown kind %q: want one of %s", s.Kind, strings.Join(domain.SourceKinds, ", "))
+			bad(s.Fields.At("kind", s.Line), p+".kind", "unknown kind %q: want one of %s", s.Kind, strings.Join(domain.SourceKinds, ", "))
 		}
 		if s.Classification != "" && len(scheme) > 0 && !slices.Contains(scheme, s.Classification) {
-			bad(s.Line, p+".classification", "unknown classification %q: want one of %s", s.Classification, strings.Join(scheme, " "))
+			bad(s.Fields.At("classification", s.Line), p+".classification", "unknown classification %q: want one of %s", s.Classification, strings.Join(scheme, " "))
 		}
 		if s.Satisfaction != "" && !slices.Contains(domain.Satisfactions, s.Satisfaction) {
-			bad(s.Line, p+".satisfaction", "unknown satisfaction %q: want satisfied, basically, dissatisfied or empty", s.Satisfaction)
+			bad(s.Fields.At("satisfaction", s.Line), p+".satisfaction", "unknown satisfaction %q: want satisfied, basically, dissatisfied or empty", s.Satisfaction)
 		}
 		for _, d := range []struct{ name, v string }{{"replied_on", s.RepliedOn}, {"second_reply_on", s.SecondReplyOn}} {
 			if d.v != "" {
 				if _, err := domain.ParseDate(d.v); err != nil {
-					bad(s.Line, p+"."+d.name, "%v", err)
+					bad(s.Fields.At(d.name, s.Line), p+"."+d.name, "%v", err)
 				}
 			}
 		}
 	}
 	for i, c := range ds.Commitments {
 		p := fmt.Sprintf("commitments[%d]", i)
-		dup("commitment", c.Key, c.Line, p+".key")
+		dup("commitment", c.Key, c.Fields.At("key", c.Line), p+".key")
 		errs = append(errs, c.check(file, p)...)
 	}
 	return errs
@@ -80,7 +80,7 @@ func (ds *Dataset) Validate(file string, scheme []string) Errors {
 func (c *Commitment) check(file, p string) Errors {
 	var errs Errors
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{File: file, Line: c.Line, Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &FieldError{File: file, Line: c.Fields.At(field, c.Line), Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
 	}
 	if strings.TrimSpace(c.Title) == "" {
 		bad("title", "missing")

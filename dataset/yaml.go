@@ -89,7 +89,15 @@ func decodeList[T any](n *yaml.Node, file, section string, out *[]T) Errors {
 			errs = append(errs, &FieldError{File: file, Line: item.Line, Field: field, Msg: cleanYAMLErr(err)})
 			continue
 		}
-		reflect.ValueOf(&v).Elem().FieldByName("Line").SetInt(int64(item.Line))
+		rv := reflect.ValueOf(&v).Elem()
+		rv.FieldByName("Line").SetInt(int64(item.Line))
+		if f := rv.FieldByName("Fields"); f.IsValid() {
+			lines := Lines{}
+			for j := 0; j+1 < len(item.Content); j += 2 {
+				lines[item.Content[j].Value] = item.Content[j].Line
+			}
+			f.Set(reflect.ValueOf(lines))
+		}
 		*out = append(*out, v)
 	}
 	return errs

@@ -288,7 +288,7 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 		if c.Source != "" {
 			id, ok := sources[c.Source]
 			if !ok {
-				im.bad(c.Line, p+".source", "unknown source %q", c.Source)
+				im.bad(c.Fields.At("source", c.Line), p+".source", "unknown source %q", c.Source)
 			}
 			v.SourceID = sql.NullInt64{Int64: id, Valid: ok}
 		}
@@ -296,7 +296,7 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 		for _, o := range c.Owners {
 			id, ok := contacts[o]
 			if !ok {
-				im.bad(c.Line, p+".owners", "unknown contact %q", o)
+				im.bad(c.Fields.At("owners", c.Line), p+".owners", "unknown contact %q", o)
 				continue
 			}
 			owners = append(owners, fmt.Sprint(id))

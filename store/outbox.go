@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Outbox states. A row is pending until it is sent, dead (given up, or
+// unreachable), or dropped (its commitment closed before it went out).
+const (
+	StatePending = "pending"
+	StateSent    = "sent"
+	StateFailed  = "failed"
+	StateDead    = "dead"
+	StateDropped = "dropped"
+)
+
+// Notification kinds that are not reminders.
+const (
+	KindReply     = "reply"  // a bot answer that could not be sent at once
+	KindDigest    = "digest" // weekly digest to the supervision chat
+	KindReport    = "monthly_report"
+	KindExtension = "extension" // extension request / decision
+	KindFollowUp  = "follow_up" // a source owes its second reply
+)
+
+// Button is an inline keyboard button stored with a notification.
+type Button struct {
+	Text string `json:"text"`
+	Data string `json:"data"`
+}
+
+// Notification is one outbox row: a message the system means to send.
+type Notification struct {
+	ID             int64
+	CommitmentID   int64 // 0: not about one commitment
+	ContactID      int64 // 0: a chat, not a contact (the supervision group)
+	ChatID         int64 // 0: unreachable, recorded dead at once
+	Kind           string
+	Stage          string
+	DedupKey       string
+	Body           string
+	Buttons        [][]Button
+	AttachmentKind string // "document" | "photo" | ""
+	AttachmentName string
+	Attachment     []byte
+	State          string
+	Attempts       int
+	NextAttemptAt  time.Time
+	LastError      string
+	SentAt         *time.Time
+	MessageID      int
+	CreatedAt      time.Time
+	// DeadReason, when set at enqueue, records the row as dead at once with
+	// this reason (for example "unreachable: no linked Telegram chat").
+	DeadReason string
+}
+
+// Enqueue writes notifications to the outbox in one transaction. A row
+// whose dedup key is already there is skipped: that is what makes a
+// reminder go out at most once, whatever the number of scans, restarts or
+// replicas. It returns how many rows were written.
+func (db *DB) Enqueue(ctx context.Context, ns ...Notification) (int, error) {
+	var n int
+	err := db.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		n, err = db.enqueue(ctx, tx, ns)
+		return err
+	})
+	return n, err
+}
+
+// enqueue is Enqueue inside a caller's transaction, so that a state change
+// and the messages it causes commit together.
+func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, ns []Notification) (int, error) {
+	now := db.now()
+	conflict := " ON CONFLICT (dedup_key) DO NOTHING"
+	written := 0
+	for _, n := range ns {
+		if n.DedupKey == "" {
+			return written, fmt.Errorf("enqueue: notification without dedup key")
+		}
+		state, lastErr := StatePending, ""
+		if n.ChatID == 0 && n.DeadReason == "" {
+			n.DeadReason = "unreachable: no linked Telegram chat"
+		}
+		if n.DeadReason != "" {
+			state, lastErr = StateDead, n.DeadReason
+		}
+		next := n.NextAttemptAt
+		if next.IsZero() {
+			next = now
+		}
+		var buttons string
+		if len(n.Buttons) > 0 {
+			b, err := json.Marshal(n.Buttons)
+			if err != nil {
+				return written, err
+			}
+			buttons = string(b)
+		}
+		res, err := exec(ctx, tx, `INSERT INTO notifications (commitment_id, contact_id, chat_id, kind, stage, dedup_key, body, buttons,
+			attachment_kind, attachment_name, attachment, state, next_attempt_at, last_error, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+conflict,
+			nullID(n.CommitmentID), nullID(n.ContactID), n.ChatID, n.Kind, n.Stage, n.DedupKey, n.Body, buttons,
+			n.AttachmentKind, n.AttachmentName, n.Attachment, state, tm(next), lastErr, tm(now))
+		if err != nil {
+			return written, fmt.Errorf("enqueue %s: %w", n.DedupKey, err)
+		}
+		if k, _ := res.RowsAffected(); k > 0 {
+			written++
+		}
+	}
+	return written, nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+type notificationRow struct {
+	ID             int64  `db:"id"`
+	CommitmentID   *int64 `db:"commitment_id"`
+	ContactID      *int64 `db:"contact_id"`
+	ChatID         int64  `db:"chat_id"`
+	Kind           string `db:"kind"`
+	Stage          string `db:"stage"`
+	DedupKey       string `db:"dedup_key"`
+	Body           string `db:"body"`
+	Buttons        string `db:"buttons"`
+	AttachmentKind string `db:"attachment_kind"`
+	AttachmentName string `db:"attachment_name"`
+	Attachment     []byte `db:"attachment"`
+	State          string `db:"state"`
+	Attempts       int    `db:"attempts"`
+	NextAttemptAt  dbTime `db:"next_attempt_at"`
+	LastError      string `db:"last_error"`
+	SentAt         dbTime `db:"sent_at"`
+	MessageID      int64  `db:"message_id"`
+	CreatedAt      dbTime `db:"created_at"`
+}
+
+const notificationCols = `id, commitment_id, contact_id, chat_id, kind, stage, dedup_key, body, buttons, attachment_kind,
+	attachment_name, attachment, state, attempts, next_attempt_at, last_error, sent_at, message_id, created_at`
+
+func (r *notificationRow) notification() Notification {
+	n := Notification{ID: r.ID, ChatID: r.ChatID, Kind: r.Kind, Stage: r.Stage, DedupKey: r.DedupKey, Body: r.Body,
+		AttachmentKind: r.AttachmentKind, AttachmentName: r.AttachmentName, Attachment: r.Attachment, State: r.State,
+		Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.T, LastError: r.LastError, SentAt: r.SentAt.ptr(),
+		MessageID: int(r.MessageID), CreatedAt: r.CreatedAt.T}
+	if r.CommitmentID != nil {
+		n.CommitmentID = *r.CommitmentID
+	}
+	if r.ContactID != nil {
+		n.ContactID = *r.ContactID
+	}
+	if r.Buttons != "" {
+		json.Unmarshal([]byte(r.Buttons), &n.Buttons)
+	}
+	return n
+}
+
+// OutboxFilter selects notifications for Notifications.
+type OutboxFilter struct {
+	State        string
+	Kind         string
+	CommitmentID int64
+	ChatID       int64
+	Limit        int
+}
+
+// Notifications lists outbox rows, oldest first.
+func (db *DB) Notifications(ctx context.Context, f OutboxFilter) ([]Notification, error) {
+	var where []string
+	var args []any
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, f.State)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "kind = ?"), append(args, f.Kind)
+	}
+	if f.CommitmentID != 0 {
+		where, args = append(where, "commitment_id = ?"), append(args, f.CommitmentID)
+	}
+	if f.ChatID != 0 {
+		where, args = append(where, "chat_id = ?"), append(args, f.ChatID)
+	}
+	q := `SELECT ` + notificationCols + ` FROM notifications`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY id"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	var rows []notificationRow
+	if err := db.db.SelectContext(ctx, &rows, db.db.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	out := make([]Notification, len(rows))
+	for i := range rows {
+		out[i] = rows[i].notification()
+	}
+	return out, nil
+}
+
+// OutboxDepth counts outbox rows by state.
+func (db *DB) OutboxDepth(ctx context.Context) (map[string]int, error) {
+	rows, err := db.db.QueryxContext(ctx, `SELECT state, COUNT(*) FROM notifications GROUP BY state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
