@@ -1,0 +1,82 @@
+package notify
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// classify turns an error from tgbotapi into a *SendError whose message
+// does not contain token.
+//
+// Telegram's answers arrive as tgbotapi.Error. Uploads (sendDocument,
+// sendPhoto) go through tgbotapi's UploadFiles, which drops error_code: a
+// 429 there has Code 0 and only RetryAfter set. So the code is inferred
+// from the description ("Too Many Requests: …", "Forbidden: …") when it is
+// missing. Anything that is not an answer from Telegram (network errors,
+// timeouts, a cancelled context, an unreadable body) is Temporary.
+func classify(err error, token string) *SendError {
+	safe := redactError(err, token)
+	var api tgbotapi.Error
+	if p := (*tgbotapi.Error)(nil); errors.As(err, &p) {
+		api = *p
+	} else if !errors.As(err, &api) {
+		return &SendError{Failure: Temporary, Err: safe}
+	}
+	code := api.Code
+	if code == 0 {
+		code = inferCode(api.Message)
+	}
+	se := &SendError{Err: safe}
+	switch {
+	case code == http.StatusTooManyRequests || api.RetryAfter > 0:
+		se.Failure = RateLimited
+		se.RetryAfter = time.Duration(api.RetryAfter) * time.Second
+	case api.MigrateToChatID != 0:
+		se.Failure = Migrated
+		se.MigrateTo = api.MigrateToChatID
+	case code == http.StatusForbidden:
+		se.Failure = Unreachable
+	case code == http.StatusBadRequest && strings.Contains(strings.ToLower(api.Message), "chat not found"):
+		se.Failure = Unreachable
+	case code >= 500:
+		se.Failure = Temporary
+	case code >= 400:
+		se.Failure = Permanent
+	default:
+		se.Failure = Temporary
+	}
+	return se
+}
+
+// descriptionCodes maps the start of Telegram's error descriptions to their
+// codes, for answers that reach us without error_code.
+var descriptionCodes = []struct {
+	prefix string
+	code   int
+}{
+	{"too many requests", http.StatusTooManyRequests},
+	{"forbidden", http.StatusForbidden},
+	{"bad request", http.StatusBadRequest},
+	{"unauthorized", http.StatusUnauthorized},
+	{"not found", http.StatusNotFound},
+	{"conflict", http.StatusConflict},
+	{"request entity too large", http.StatusRequestEntityTooLarge},
+	{"internal server error", http.StatusInternalServerError},
+	{"bad gateway", http.StatusBadGateway},
+	{"service unavailable", http.StatusServiceUnavailable},
+	{"gateway timeout", http.StatusGatewayTimeout},
+}
+
+func inferCode(description string) int {
+	d := strings.ToLower(strings.TrimSpace(description))
+	for _, dc := range descriptionCodes {
+		if strings.HasPrefix(d, dc.prefix) {
+			return dc.code
+		}
+	}
+	return 0
+}
