@@ -271,3 +271,21 @@ func (db *DB) List(ctx context.Context, f Filter, fn func(*domain.Commitment) er
 	}
 	return flush()
 }
+
+// CountByLight counts commitments by light as of today, in one query.
+func (db *DB) CountByLight(ctx context.Context, today domain.Date, warnDays int) (map[domain.Light]int, error) {
+	q := db.db.Rebind(`SELECT
+		SUM(CASE WHEN status IN ('open','in_progress') AND due IS NOT NULL AND due < ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status IN ('open','in_progress') AND due IS NOT NULL AND due >= ? AND due <= ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status IN ('open','in_progress') AND (due IS NULL OR due > ?) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status IN ('done','verified') THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END)
+		FROM commitments`)
+	t, w := today.String(), today.AddDays(warnDays).String()
+	var r, y, g, d, x sql.NullInt64
+	if err := db.db.QueryRowxContext(ctx, q, t, t, w, w).Scan(&r, &y, &g, &d, &x); err != nil {
+		return nil, fmt.Errorf("count by light: %w", err)
+	}
+	return map[domain.Light]int{domain.Red: int(r.Int64), domain.Yellow: int(y.Int64), domain.Green: int(g.Int64),
+		domain.LDone: int(d.Int64), domain.Grey: int(x.Int64)}, nil
+}
