@@ -219,7 +219,9 @@ func (db *DB) List(ctx context.Context, f Filter, fn func(*domain.Commitment) er
 		}
 		where = append(where, "c.id IN ("+strings.Join(ph, ",")+")")
 	}
-	q := `SELECT ` + commitmentColumns + commitmentFrom
+	// Owners come in the same row, aggregated in their given order, so a
+	// list streams in one query however many rows match.
+	q := `SELECT ` + commitmentColumns + `, ` + db.ownersAgg() + ` AS owners` + commitmentFrom
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -232,44 +234,26 @@ func (db *DB) List(ctx context.Context, f Filter, fn func(*domain.Commitment) er
 		return fmt.Errorf("list commitments: %w", err)
 	}
 	defer rows.Close()
-	// Owners are fetched per batch of rows, so memory stays bounded however
-	// many commitments match.
-	const batch = 1000
-	buf := make([]*domain.Commitment, 0, batch)
-	flush := func() error {
-		ids := make([]int64, len(buf))
-		for i, c := range buf {
-			ids[i] = c.ID
-		}
-		owners, err := ownersOf(ctx, db.db, ids)
-		if err != nil {
-			return err
-		}
-		for _, c := range buf {
-			c.Owners = owners[c.ID]
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		buf = buf[:0]
-		return nil
-	}
 	for rows.Next() {
-		var r commitmentRow
+		var r struct {
+			commitmentRow
+			Owners sql.NullString `db:"owners"`
+		}
 		if err := rows.StructScan(&r); err != nil {
 			return fmt.Errorf("list commitments: %w", err)
 		}
-		buf = append(buf, r.domain())
-		if len(buf) == batch {
-			if err := flush(); err != nil {
-				return err
-			}
+		c := r.domain()
+		if r.Owners.String != "" {
+			c.Owners = strings.Split(r.Owners.String, ",")
+		}
+		if err := fn(c); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("list commitments: %w", err)
 	}
-	return flush()
+	return nil
 }
 
 // CountByLight counts commitments by light as of today, in one query.
@@ -288,4 +272,14 @@ func (db *DB) CountByLight(ctx context.Context, today domain.Date, warnDays int)
 	}
 	return map[domain.Light]int{domain.Red: int(r.Int64), domain.Yellow: int(y.Int64), domain.Green: int(g.Int64),
 		domain.LDone: int(d.Int64), domain.Grey: int(x.Int64)}, nil
+}
+
+// ownersAgg is a correlated subquery giving a commitment's owner keys,
+// comma-separated in their order. The aggregate is spelled differently in
+// the two dialects (SQLite 3.44+ takes ORDER BY inside group_concat).
+func (db *DB) ownersAgg() string {
+	if db.dialect == Postgres {
+		return `(SELECT string_agg(ct.key, ',' ORDER BY o.position) FROM commitment_owners o JOIN contacts ct ON ct.id = o.contact_id WHERE o.commitment_id = c.id)`
+	}
+	return `(SELECT group_concat(ct.key, ',' ORDER BY o.position) FROM commitment_owners o JOIN contacts ct ON ct.id = o.contact_id WHERE o.commitment_id = c.id)`
 }
