@@ -47,6 +47,7 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time, dryRun bool) (ScanRes
 			return res, err
 		}
 		progressed := false
+		var recs []store.ScanRecord
 		for _, it := range items {
 			if seen[it.Commitment.ID] {
 				continue // dry run, or changed under us: next scan
@@ -60,13 +61,18 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time, dryRun bool) (ScanRes
 				continue
 			}
 			next := s.Policy.Next(remind.Item{Commitment: it.Commitment, Owners: it.Owners}, now)
-			n, err := s.DB.RecordScan(ctx, it, ns, next)
+			recs = append(recs, store.ScanRecord{Item: it, Notifications: ns, Next: next})
+		}
+		if len(recs) > 0 {
+			// One transaction per batch: the reminders and the next times of
+			// up to Batch commitments commit together.
+			n, err := s.DB.RecordScan(ctx, recs)
 			if err != nil {
-				return res, fmt.Errorf("scan #%d: %w", it.Commitment.ID, err)
+				return res, fmt.Errorf("scan: %w", err)
 			}
 			res.Enqueued += n
-			if n > 0 {
-				res.Reminders = append(res.Reminders, ns...)
+			for _, r := range recs {
+				res.Reminders = append(res.Reminders, r.Notifications...)
 			}
 		}
 		if len(items) < batch || !progressed {

@@ -1,0 +1,184 @@
+package remind
+
+import (
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	"duban/domain"
+	"duban/notify"
+)
+
+// Text renders the message of r about c in lang ("en", or Chinese for
+// anything else) at now, in loc: Telegram HTML naming the commitment by id
+// and title, its due date with the days left or overdue, its progress and
+// light, and, for an owner, the commands to answer with. User text (the
+// title, the unit, owner keys) is escaped.
+func Text(r Reminder, c *domain.Commitment, lang string, now time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	w := wordsFor(lang)
+	today := domain.DateOf(now, loc)
+	id := strconv.FormatInt(c.ID, 10)
+	lines := []string{
+		w.heading(r.Kind),
+		"#" + id + " <b>" + html.EscapeString(c.Title) + "</b>",
+		w.due(c.Due, today),
+		w.progress(c.Progress, domain.LightOf(c.Status, c.Due, now, loc, r.WarnDays)),
+	}
+	if r.Kind == KindProgressCheck {
+		lines = append(lines, w.silence(c, today, loc))
+	}
+	if r.Kind != KindEscalation {
+		lines = append(lines, w.replyWith(id))
+		return strings.Join(lines, "\n")
+	}
+	if c.Unit != "" {
+		lines = append(lines, w.pick("承办单位：", "Unit: ")+html.EscapeString(c.Unit))
+	}
+	if len(c.Owners) > 0 {
+		lines = append(lines, w.pick("责任人：", "Owners: ")+html.EscapeString(strings.Join(c.Owners, w.pick("、", ", "))))
+	}
+	lines = append(lines, w.pick("已逾期未完成，请督查室跟进：", "Overdue and not done; please follow up: ")+"<code>/show "+id+"</code>")
+	return strings.Join(lines, "\n")
+}
+
+// Buttons returns the inline keyboard of an owner reminder: Done, Progress
+// and Extension (完成, 进度, 延期), whose callback data "d:12", "p:12" and
+// "x:12" the bot handles as /done, /progress and /extend. An escalation,
+// which goes to the supervision chat, has none.
+func Buttons(r Reminder, c *domain.Commitment, lang string) [][]notify.Button {
+	if r.Kind == KindEscalation || r.Contact == nil {
+		return nil
+	}
+	w := wordsFor(lang)
+	id := strconv.FormatInt(c.ID, 10)
+	return [][]notify.Button{{
+		{Text: w.pick("完成", "Done"), Data: "d:" + id},
+		{Text: w.pick("进度", "Progress"), Data: "p:" + id},
+		{Text: w.pick("延期", "Extension"), Data: "x:" + id},
+	}}
+}
+
+// words writes the parts of a message in Chinese or, when en is set, English.
+type words struct{ en bool }
+
+// wordsFor returns the words of lang: English for "en" and its regional
+// variants, Chinese for anything else (zh is duban's default language).
+func wordsFor(lang string) words {
+	return words{en: lang == "en" || strings.HasPrefix(lang, "en-") || strings.HasPrefix(lang, "en_")}
+}
+
+func (w words) pick(zh, en string) string {
+	if w.en {
+		return en
+	}
+	return zh
+}
+
+func (w words) heading(kind string) string {
+	switch kind {
+	case KindLead:
+		return w.pick("⏰ <b>督办提醒</b>", "⏰ <b>Reminder</b>")
+	case KindDue:
+		return w.pick("⏰ <b>到期提醒</b>", "⏰ <b>Due</b>")
+	case KindOverdue:
+		return w.pick("🔴 <b>逾期提醒</b>", "🔴 <b>Overdue</b>")
+	case KindEscalation:
+		return w.pick("🚨 <b>逾期督办</b>", "🚨 <b>Escalation: overdue</b>")
+	}
+	return w.pick("📝 <b>进度询问</b>", "📝 <b>Progress check</b>")
+}
+
+var (
+	weekdaysZH = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+	weekdaysEN = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+)
+
+// due says when the commitment is due and how many days are left or past.
+func (w words) due(due, today domain.Date) string {
+	if due.IsZero() {
+		return w.pick("长期事项，无截止日期", "Ongoing, no due date")
+	}
+	left := today.DaysUntil(due)
+	if w.en {
+		s := "Due " + due.String() + " (" + weekdaysEN[due.Weekday()] + "), "
+		switch {
+		case left > 1:
+			return s + "in " + strconv.Itoa(left) + " days"
+		case left == 1:
+			return s + "tomorrow"
+		case left == 0:
+			return s + "today"
+		}
+		return s + plural(-left, "day") + " overdue"
+	}
+	s := "截止日期：" + due.String() + "（" + weekdaysZH[due.Weekday()] + "），"
+	switch {
+	case left > 1:
+		return s + "还有 " + strconv.Itoa(left) + " 天"
+	case left == 1:
+		return s + "明天到期"
+	case left == 0:
+		return s + "今天到期"
+	}
+	return s + "已逾期 " + strconv.Itoa(-left) + " 天"
+}
+
+var lightMarks = map[domain.Light]string{
+	domain.Red: "🔴", domain.Yellow: "🟡", domain.Green: "🟢", domain.LDone: "✅", domain.Grey: "⚪",
+}
+
+var lightNamesZH = map[domain.Light]string{
+	domain.Red: "红灯", domain.Yellow: "黄灯", domain.Green: "绿灯", domain.LDone: "已完成", domain.Grey: "已取消",
+}
+
+// progress shows the progress percentage and the light.
+func (w words) progress(pct int, l domain.Light) string {
+	if w.en {
+		return "Progress " + strconv.Itoa(pct) + "% · " + lightMarks[l] + " " + string(l)
+	}
+	return "进度：" + strconv.Itoa(pct) + "%　" + lightMarks[l] + " " + lightNamesZH[l]
+}
+
+// silence says how long the owners have not reported progress.
+func (w words) silence(c *domain.Commitment, today domain.Date, loc *time.Location) string {
+	if c.LastProgressAt != nil && !c.LastProgressAt.IsZero() {
+		d := domain.DateOf(*c.LastProgressAt, loc)
+		n := d.DaysUntil(today)
+		if w.en {
+			return "No progress update for " + plural(n, "day") + " (last on " + d.String() + ")."
+		}
+		return "已 " + strconv.Itoa(n) + " 天没有进度更新（上次更新：" + d.String() + "）"
+	}
+	d := domain.DateOf(c.CreatedAt, loc)
+	n := d.DaysUntil(today)
+	if w.en {
+		return "No progress update in the " + plural(n, "day") + " since it was registered on " + d.String() + "."
+	}
+	return "自 " + d.String() + " 登记以来 " + strconv.Itoa(n) + " 天没有进度更新"
+}
+
+// replyWith lists the commands an owner answers with; the bot takes the
+// Chinese aliases too, but the ASCII names are easier to type on any phone.
+func (w words) replyWith(id string) string {
+	if w.en {
+		return "Reply with:\n" +
+			"<code>/progress " + id + " 60 note</code> to report progress (percent 0-100)\n" +
+			"<code>/done " + id + "</code> when it is done (a photo may be attached)\n" +
+			"<code>/extend " + id + " YYYY-MM-DD reason</code> to ask for an extension"
+	}
+	return "请回复：\n" +
+		"<code>/progress " + id + " 60 说明</code> 报告进度（百分比 0-100）\n" +
+		"<code>/done " + id + "</code> 已完成（可附照片）\n" +
+		"<code>/extend " + id + " YYYY-MM-DD 理由</code> 申请延期"
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
