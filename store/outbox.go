@@ -76,45 +76,54 @@ func (db *DB) Enqueue(ctx context.Context, ns ...Notification) (int, error) {
 }
 
 // enqueue is Enqueue inside a caller's transaction, so that a state change
-// and the messages it causes commit together.
+// and the messages it causes commit together. Rows go in as multi-row
+// inserts, a chunk at a time: one round trip per chunk, not per message.
 func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, ns []Notification) (int, error) {
+	const cols = 15
+	const chunk = 200
 	now := db.now()
-	conflict := " ON CONFLICT (dedup_key) DO NOTHING"
 	written := 0
-	for _, n := range ns {
-		if n.DedupKey == "" {
-			return written, fmt.Errorf("enqueue: notification without dedup key")
-		}
-		state, lastErr := StatePending, ""
-		if n.ChatID == 0 && n.DeadReason == "" {
-			n.DeadReason = "unreachable: no linked Telegram chat"
-		}
-		if n.DeadReason != "" {
-			state, lastErr = StateDead, n.DeadReason
-		}
-		next := n.NextAttemptAt
-		if next.IsZero() {
-			next = now
-		}
-		var buttons string
-		if len(n.Buttons) > 0 {
-			b, err := json.Marshal(n.Buttons)
-			if err != nil {
-				return written, err
+	for start := 0; start < len(ns); start += chunk {
+		part := ns[start:min(start+chunk, len(ns))]
+		args := make([]any, 0, len(part)*cols)
+		for _, n := range part {
+			if n.DedupKey == "" {
+				return written, fmt.Errorf("enqueue: notification without dedup key")
 			}
-			buttons = string(b)
+			state, lastErr := StatePending, ""
+			if n.ChatID == 0 && n.DeadReason == "" {
+				n.DeadReason = "unreachable: no linked Telegram chat"
+			}
+			if n.DeadReason != "" {
+				state, lastErr = StateDead, n.DeadReason
+			}
+			next := n.NextAttemptAt
+			if next.IsZero() {
+				next = now
+			}
+			var buttons string
+			if len(n.Buttons) > 0 {
+				b, err := json.Marshal(n.Buttons)
+				if err != nil {
+					return written, err
+				}
+				buttons = string(b)
+			}
+			args = append(args, nullID(n.CommitmentID), nullID(n.ContactID), n.ChatID, n.Kind, n.Stage, n.DedupKey, n.Body, buttons,
+				n.AttachmentKind, n.AttachmentName, n.Attachment, state, tm(next), lastErr, tm(now))
 		}
-		res, err := exec(ctx, tx, `INSERT INTO notifications (commitment_id, contact_id, chat_id, kind, stage, dedup_key, body, buttons,
-			attachment_kind, attachment_name, attachment, state, next_attempt_at, last_error, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+conflict,
-			nullID(n.CommitmentID), nullID(n.ContactID), n.ChatID, n.Kind, n.Stage, n.DedupKey, n.Body, buttons,
-			n.AttachmentKind, n.AttachmentName, n.Attachment, state, tm(next), lastErr, tm(now))
+		q := `INSERT INTO notifications (commitment_id, contact_id, chat_id, kind, stage, dedup_key, body, buttons,
+			attachment_kind, attachment_name, attachment, state, next_attempt_at, last_error, created_at) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),", len(part)), ",") +
+			// A dedup key already in the outbox is skipped: that is what makes
+			// a reminder go out at most once.
+			` ON CONFLICT (dedup_key) DO NOTHING`
+		res, err := exec(ctx, tx, q, args...)
 		if err != nil {
-			return written, fmt.Errorf("enqueue %s: %w", n.DedupKey, err)
+			return written, fmt.Errorf("enqueue: %w", err)
 		}
-		if k, _ := res.RowsAffected(); k > 0 {
-			written++
-		}
+		k, _ := res.RowsAffected()
+		written += int(k)
 	}
 	return written, nil
 }

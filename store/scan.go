@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -78,22 +79,59 @@ func ownerContacts(ctx context.Context, q *sqlx.DB, ids []int64) (map[int64][]*d
 	return out, nil
 }
 
-// RecordScan writes the reminders a scan found for one commitment and its
-// next reminder time, in one transaction. The next time is stored only if
-// the commitment was not changed since it was read (a change resets
-// next_remind_at, and the next scan looks again).
-func (db *DB) RecordScan(ctx context.Context, it ScanItem, ns []Notification, next time.Time) (int, error) {
+// ScanRecord is what a scan found for one commitment: the reminders to
+// enqueue and its next reminder time.
+type ScanRecord struct {
+	Item          ScanItem
+	Notifications []Notification
+	Next          time.Time
+}
+
+// RecordScan writes what a scan found for a batch of commitments in one
+// transaction: their reminders and their next reminder times. A next time
+// is stored only if the commitment was not changed since it was read (a
+// change resets next_remind_at, and the next scan looks again).
+func (db *DB) RecordScan(ctx context.Context, recs []ScanRecord) (int, error) {
 	var n int
 	err := db.tx(ctx, func(tx *sqlx.Tx) error {
+		var all []Notification
+		for _, r := range recs {
+			all = append(all, r.Notifications...)
+		}
 		var err error
-		if n, err = db.enqueue(ctx, tx, ns); err != nil {
+		if n, err = db.enqueue(ctx, tx, all); err != nil {
 			return err
 		}
-		_, err = exec(ctx, tx, `UPDATE commitments SET next_remind_at = ? WHERE id = ? AND next_remind_at = ?`,
-			tm(next), it.Commitment.ID, tm(it.NextRemindAt))
-		return err
+		const chunk = 300
+		for start := 0; start < len(recs); start += chunk {
+			part := recs[start:min(start+chunk, len(recs))]
+			args := make([]any, 0, 3*len(part))
+			rows := make([]string, len(part))
+			for i, r := range part {
+				rows[i] = db.scanValuesRow()
+				args = append(args, r.Item.Commitment.ID, tm(r.Next), tm(r.Item.NextRemindAt))
+			}
+			// One statement per chunk sets each commitment's next time, but
+			// only where next_remind_at is still what the scan read.
+			q := `WITH v(id, nxt, prev) AS (VALUES ` + strings.Join(rows, ",") + `)
+				UPDATE commitments SET next_remind_at = (SELECT v.nxt FROM v WHERE v.id = commitments.id)
+				WHERE id IN (SELECT v.id FROM v) AND next_remind_at = (SELECT v.prev FROM v WHERE v.id = commitments.id)`
+			if _, err := exec(ctx, tx, q, args...); err != nil {
+				return fmt.Errorf("record scan: %w", err)
+			}
+		}
+		return nil
 	})
 	return n, err
+}
+
+// scanValuesRow is one row of RecordScan's VALUES list. PostgreSQL needs
+// the parameters' types spelled out there; SQLite compares the text.
+func (db *DB) scanValuesRow() string {
+	if db.dialect == Postgres {
+		return "(CAST(? AS BIGINT), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))"
+	}
+	return "(?, ?, ?)"
 }
 
 // Touch marks commitments for the next scan: their reminder time is
