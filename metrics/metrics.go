@@ -82,3 +82,14 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 }
+
+// Delivered counts one send attempt by its outcome ("sent" or a failure
+// class) and records Telegram's latency. It implements dispatch.Observer.
+func (m *Metrics) Delivered(outcome string, latency time.Duration) {
+	m.Latency.Observe(latency.Seconds())
+	if outcome == "sent" {
+		m.Sends.WithLabelValues("all").Inc()
+		return
+	}
+	m.Failures.WithLabelValues("all", outcome).Inc()
+}

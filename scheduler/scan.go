@@ -21,6 +21,9 @@ type Scanner struct {
 	Logger *slog.Logger
 	// Batch is how many due commitments one query reads (default 500).
 	Batch int
+	// Observe, if set, is told each scan's duration and how many rows it
+	// enqueued (metrics).
+	Observe func(took time.Duration, enqueued int)
 }
 
 // ScanResult says what a scan did.
@@ -36,6 +39,10 @@ type ScanResult struct {
 // reminders and writes nothing.
 func (s *Scanner) Scan(ctx context.Context, now time.Time, dryRun bool) (ScanResult, error) {
 	var res ScanResult
+	if s.Observe != nil && !dryRun {
+		start := time.Now()
+		defer func() { s.Observe(time.Since(start), res.Enqueued) }()
+	}
 	batch := s.Batch
 	if batch <= 0 {
 		batch = 500

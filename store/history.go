@@ -75,7 +75,7 @@ func (db *DB) AddProgress(ctx context.Context, id int64, pct int, note string, e
 			}
 		}
 		_, err = exec(ctx, tx, `UPDATE commitments SET progress = ?, last_progress_at = ?, updated_at = ?, next_remind_at = ? WHERE id = ?`,
-			pct, tm(now), tm(now), tm(now), id)
+			pct, tm(now), tm(now), rescan, id)
 		return err
 	})
 }
@@ -98,7 +98,7 @@ func (db *DB) recordStatus(ctx context.Context, tx *sqlx.Tx, id int64, from, to 
 		closed = tm(now)
 	}
 	_, err := exec(ctx, tx, `UPDATE commitments SET status = ?, closed_at = ?, updated_at = ?, next_remind_at = ? WHERE id = ?`,
-		string(to), closed, tm(now), tm(now), id)
+		string(to), closed, tm(now), rescan, id)
 	return err
 }
 
@@ -262,7 +262,7 @@ func (db *DB) DecideExtension(ctx context.Context, commitmentID int64, approve b
 		}
 		if approve {
 			if _, err := exec(ctx, tx, `UPDATE commitments SET due = ?, due_precision = 'day', updated_at = ?, next_remind_at = ? WHERE id = ?`,
-				dbDate{r.RequestedDue.D}, tm(now), tm(now), commitmentID); err != nil {
+				dbDate{r.RequestedDue.D}, tm(now), rescan, commitmentID); err != nil {
 				return err
 			}
 			// Reminders of the old series that have not gone out are moot.

@@ -344,7 +344,7 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 		if err := im.exec(`UPDATE commitments SET source_id = ?, title = ?, detail = ?, category = ?, unit_id = ?, due = ?,
 			due_precision = ?, strength = ?, target = ?, target_value = ?, target_unit = ?, lead_days = ?, progress = ?,
 			status = ?, created_at = ?, closed_at = ?, updated_at = ?, next_remind_at = ? WHERE id = ?`,
-			append(v.args(), tm(im.now), tm(im.now), cur.ID)...); err != nil {
+			append(v.args(), tm(im.now), rescan, cur.ID)...); err != nil {
 			return fmt.Errorf("update commitment %s: %w", c.Key, err)
 		}
 		if cur.Status != v.Status {
@@ -379,7 +379,7 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 				sb.WriteString(",")
 			}
 			sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-			next := tm(im.now)
+			next := rescan
 			if domain.Status(r.vals.Status).Closed() {
 				next = dbTime{}
 			}

@@ -11,6 +11,13 @@ import (
 	"duban/domain"
 )
 
+// rescan is the next_remind_at of a commitment whose reminders must be
+// worked out afresh: a change to it (progress, status, due date, owners)
+// or to the reminder settings. It is earlier than any scan time, so the
+// next scan looks at the row whatever clock it runs on (duban remind --at
+// a past time included).
+var rescan = tm(time.Unix(0, 0))
+
 // ScanItem is a commitment whose reminder time has come, with its owners.
 type ScanItem struct {
 	Commitment *domain.Commitment
@@ -138,7 +145,7 @@ func (db *DB) scanValuesRow() string {
 // recomputed from scratch (after a configuration change, for example).
 func (db *DB) Touch(ctx context.Context) error {
 	return db.tx(ctx, func(tx *sqlx.Tx) error {
-		_, err := exec(ctx, tx, `UPDATE commitments SET next_remind_at = ? WHERE status IN ('open', 'in_progress')`, tm(db.now()))
+		_, err := exec(ctx, tx, `UPDATE commitments SET next_remind_at = ? WHERE status IN ('open', 'in_progress')`, rescan)
 		return err
 	})
 }

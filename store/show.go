@@ -179,7 +179,7 @@ func (db *DB) AddCommitment(ctx context.Context, n NewCommitment) (int64, error)
 		now := db.now()
 		id, err = insertID(ctx, tx, `INSERT INTO commitments (key, source_id, title, detail, category, unit_id, due, due_precision,
 			strength, status, created_at, updated_at, next_remind_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
-			n.Key, src, n.Title, n.Detail, n.Category, unit, dbDate{n.Due}, string(n.DuePrecision), string(n.Strength), tm(now), tm(now), tm(now))
+			n.Key, src, n.Title, n.Detail, n.Category, unit, dbDate{n.Due}, string(n.DuePrecision), string(n.Strength), tm(now), tm(now), rescan)
 		if err != nil {
 			return fmt.Errorf("add commitment: %w", err)
 		}

@@ -112,7 +112,7 @@ func (m *Main) rootCommand() *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usagef("%v", err) })
 	root.AddCommand(
 		m.versionCommand(), m.migrateCommand(), m.importCommand(), m.exportCommand(), m.addCommand(),
-		m.listCommand(), m.showCommand(), m.contactCommand(), m.extractCommand(),
+		m.listCommand(), m.showCommand(), m.contactCommand(), m.extractCommand(), m.remindCommand(), m.serveCommand(),
 	)
 	root.AddCommand(m.statusCommands()...)
 	for _, extra := range extraCommands {

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"duban/httpserver"
+	"duban/metrics"
+	"duban/scheduler"
+)
+
+// shutdownGrace bounds how long serve takes to stop after SIGINT/SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+func (m *Main) serveCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "the daemon: scheduler, dispatcher, bot and HTTP until SIGINT/SIGTERM",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return m.serve(c.Context())
+		},
+	}
+}
+
+// serve runs until ctx ends, then finishes in-flight sends and returns
+// within shutdownGrace.
+func (m *Main) serve(ctx context.Context) error {
+	p, err := m.build(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, log := p.cfg, p.log
+	met := metrics.New(p.db, func() (time.Time, *time.Location, int) { return m.Now(), cfg.Location, cfg.Reminders.WarnDays })
+	p.dispatcher.Observer = met
+	p.scanner.Observe = func(d time.Duration, enq int) {
+		met.ScanDuration.Observe(d.Seconds())
+		met.LastScan.Set(float64(m.Now().Unix()))
+		met.Enqueued.Add(float64(enq))
+	}
+	sched := &scheduler.Scheduler{DB: p.db, Loc: cfg.Location, Logger: log, Now: m.Now, Entries: []scheduler.Entry{
+		{Name: "scan", Spec: cfg.Schedule.Scan, Job: p.scanJob, AtStart: true},
+	}}
+	sched.Entries = append(sched.Entries, m.scheduledReports(p)...)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	goRun := func(name string, fn func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error(name+" stopped", slog.String("error", err.Error()))
+				cancel()
+			}
+		}()
+	}
+	mux := httpserver.Handler(p.db, met.Registry)
+	bots, err := m.startBot(ctx, p, sched, mux, goRun)
+	if err != nil {
+		return err
+	}
+	var srv *http.Server
+	if cfg.HTTP.Listen != "" {
+		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+		if err != nil {
+			return usagef("http.listen: %v", err)
+		}
+		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
+		log.Info("http listening", slog.String("addr", ln.Addr().String()))
+	}
+	goRun("dispatcher", p.dispatcher.Run)
+	goRun("scheduler", sched.Run)
+	log.Info("duban serving", slog.String("database", p.db.Dialect()), slog.Bool("telegram", p.telegram != nil),
+		slog.String("timezone", cfg.Timezone), slog.Int("bots", bots))
+
+	<-ctx.Done()
+	log.Info("stopping")
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	if srv != nil {
+		sctx, scancel := context.WithTimeout(context.Background(), 3*time.Second)
+		srv.Shutdown(sctx)
+		scancel()
+	}
+	select {
+	case <-done:
+	case <-time.After(shutdownGrace):
+		log.Warn("stopped before every worker finished")
+	}
+	return nil
+}
