@@ -1,8 +1,70 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"duban/calendar"
+	"duban/domain"
+	"duban/extract"
+)
 
 func (m *Main) extractCommand() *cobra.Command {
-	return &cobra.Command{Use: "extract FILE", Short: "read a reply letter and print its commitments", Args: cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error { return usagef("extract: not yet wired") }}
+	var date, format string
+	c := &cobra.Command{
+		Use:   "extract FILE",
+		Short: "read a reply letter (UTF-8 text) and print its source and commitments in the import format",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cfg, err := m.config()
+			if err != nil {
+				return err
+			}
+			if format != "yaml" && format != "json" {
+				return usagef("--format: want yaml or json, got %q", format)
+			}
+			var opts extract.Options
+			if date != "" {
+				if opts.LetterDate, err = domain.ParseDate(date); err != nil {
+					return usagef("--date: %v", err)
+				}
+			}
+			// Working-day deadlines (N个工作日内) count on the configured
+			// calendar, or China's when none is configured: the letters are.
+			cal := calendar.China()
+			if cfg.Reminders.Calendar != "" {
+				if cal, err = calendar.Open(cfg.Reminders.Calendar); err != nil {
+					return usagef("reminders.calendar: %v", err)
+				}
+			}
+			opts.Calendar = cal
+			text, err := os.ReadFile(args[0])
+			if err != nil {
+				return usagef("extract: %v", err)
+			}
+			res, err := extract.Extract(string(text), opts)
+			if errors.Is(err, extract.ErrEmpty) {
+				return usagef("extract: %s: %v", args[0], err)
+			}
+			if err != nil {
+				return err
+			}
+			var out []byte
+			if format == "json" {
+				out, err = res.JSON()
+			} else {
+				out, err = res.YAML()
+			}
+			if err != nil {
+				return err
+			}
+			_, err = m.Stdout.Write(out)
+			return err
+		},
+	}
+	c.Flags().StringVar(&date, "date", "", "the letter's date when the text lacks one (YYYY-MM-DD)")
+	c.Flags().StringVar(&format, "format", "yaml", "yaml or json")
+	return c
 }
