@@ -63,21 +63,20 @@ func (db *DB) ApplyUpdate(ctx context.Context, updateID int64, fn func(ctx conte
 	}
 	defer tx.Rollback()
 	if updateID != 0 {
-		var n int
-		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM bot_updates WHERE update_id = ?`), updateID); err != nil {
-			return fmt.Errorf("apply update: %w", err)
+		// The record goes first: on PostgreSQL a second transaction
+		// inserting the same id waits here for the first to end, then
+		// finds the conflict, so fn never runs twice at once.
+		res, err := exec(ctx, tx, `INSERT INTO bot_updates (update_id, applied_at) VALUES (?, ?) ON CONFLICT (update_id) DO NOTHING`,
+			updateID, tm(db.now()))
+		if err != nil {
+			return fmt.Errorf("record update %d: %w", updateID, err)
 		}
-		if n > 0 {
+		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrUpdateApplied
 		}
 	}
 	if err := fn(context.WithValue(ctx, joinedKey{}, joinedTx{db: db, tx: tx})); err != nil {
 		return err
-	}
-	if updateID != 0 {
-		if _, err := exec(ctx, tx, `INSERT INTO bot_updates (update_id, applied_at) VALUES (?, ?)`, updateID, tm(db.now())); err != nil {
-			return db.lostRace(ctx, updateID, fmt.Errorf("record update %d: %w", updateID, err))
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return db.lostRace(ctx, updateID, fmt.Errorf("commit: %w", err))
@@ -85,9 +84,9 @@ func (db *DB) ApplyUpdate(ctx context.Context, updateID int64, fn func(ctx conte
 	return nil
 }
 
-// lostRace turns err into ErrUpdateApplied when another replica recorded
-// the same update first: our insert then fails on the primary key (after
-// waiting for its commit on PostgreSQL) and everything fn did rolls back.
+// lostRace turns a failed commit into ErrUpdateApplied when another
+// replica recorded the same update meanwhile; everything fn did is rolled
+// back.
 func (db *DB) lostRace(ctx context.Context, updateID int64, err error) error {
 	if updateID != 0 {
 		if ok, _ := db.UpdateApplied(ctx, updateID); ok {

@@ -213,6 +213,29 @@ type reportGroupRow struct {
 // classification: one sequential pass over the commitments, aggregated in
 // the database.
 func (db *DB) ReportGroups(ctx context.Context, p ReportParams, fn func(*ReportGroup) error) error {
+	query, args, err := db.reportGroupsSQL(p)
+	if err != nil {
+		return err
+	}
+	rows, err := db.db.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("report groups: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g reportGroupRow
+		if err := rows.StructScan(&g); err != nil {
+			return fmt.Errorf("report groups: %w", err)
+		}
+		g.OldestRedDue = g.OldestRed.D
+		if err := fn(&g.ReportGroup); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (db *DB) reportGroupsSQL(p ReportParams) (string, []any, error) {
 	loc := p.loc()
 	const act = `st_c IN ('open','in_progress')`
 	const red = act + ` AND due_c < :c_day`
@@ -244,26 +267,7 @@ func (db *DB) ReportGroups(ctx context.Context, p ReportParams, fn func(*ReportG
 		WHERE c.created_at < :c_to` + db.noFlatten() + `) a
 	GROUP BY COALESCE(unit_id, 0), class
 	ORDER BY COALESCE(unit_id, 0), class`
-	query, args, err := db.named(q, p, nil)
-	if err != nil {
-		return err
-	}
-	rows, err := db.db.QueryxContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("report groups: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var g reportGroupRow
-		if err := rows.StructScan(&g); err != nil {
-			return fmt.Errorf("report groups: %w", err)
-		}
-		g.OldestRedDue = g.OldestRed.D
-		if err := fn(&g.ReportGroup); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return db.named(q, p, nil)
 }
 
 // ReportUnit is a unit by id and name.
@@ -518,6 +522,54 @@ type ReportItemFilter struct {
 // ReportItems streams to fn the commitments that existed at the end of the
 // current period, as they were then, without holding them all in memory.
 func (db *DB) ReportItems(ctx context.Context, p ReportParams, f ReportItemFilter, fn func(*ReportItem) error) error {
+	query, args, err := db.reportItemsSQL(p, f)
+	if err != nil {
+		return err
+	}
+	rows, err := db.db.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("report items: %w", err)
+	}
+	defer rows.Close()
+	day := p.Day(p.Cur)
+	at := day.Start(time.UTC)
+	var r reportItemRow
+	for rows.Next() {
+		r = reportItemRow{}
+		if err := rows.StructScan(&r); err != nil {
+			return fmt.Errorf("report items: %w", err)
+		}
+		it := &ReportItem{ID: r.ID, Key: r.Key, Title: r.Title, Unit: r.Unit, SourceKey: r.SourceKey, SourceNumber: r.SourceNumber,
+			Class: r.Class, Category: r.Category, Strength: r.Strength, DuePrecision: r.DuePrecision,
+			Status: domain.Status(r.Status), Due: r.Due.D}
+		if r.Owners != "" {
+			it.Owners = strings.Split(r.Owners, ownerSep)
+		}
+		it.Light = domain.LightOf(it.Status, it.Due, at, time.UTC, p.WarnDays)
+		if it.Status.Active() {
+			it.DaysOverdue = domain.DaysOverdue(it.Due, at, time.UTC)
+		}
+		switch {
+		case r.LPPercent.Valid:
+			it.Progress = int(r.LPPercent.Int64)
+			it.LastProgressAt = r.LPAt.ptr()
+			it.LastProgressNote = r.LPNote.String
+		case r.LastProgress.Valid && !r.LastProgress.T.Before(p.Cur.To):
+			it.Progress = 0 // every update came later
+		default:
+			it.Progress = r.Progress
+		}
+		if it.Status == domain.Done || it.Status == domain.Verified {
+			it.DoneAt = r.DoneAt.ptr()
+		}
+		if err := fn(it); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (db *DB) reportItemsSQL(p ReportParams, f ReportItemFilter) (string, []any, error) {
 	order := "c.id"
 	if f.Order == OrderByOverdue {
 		order = "x.due_c, c.id"
@@ -575,51 +627,7 @@ func (db *DB) ReportItems(ctx context.Context, p ReportParams, f ReportItemFilte
 		LEFT JOIN progress_updates lp ON lp.id = (SELECT pu.id FROM progress_updates pu WHERE pu.commitment_id = c.id
 			AND pu.created_at < :c_to ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1)
 		ORDER BY ` + order
-	query, args, err := db.named(q, p, map[string]any{"due_before": f.DueBefore.String()})
-	if err != nil {
-		return err
-	}
-	rows, err := db.db.QueryxContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("report items: %w", err)
-	}
-	defer rows.Close()
-	day := p.Day(p.Cur)
-	at := day.Start(time.UTC)
-	var r reportItemRow
-	for rows.Next() {
-		r = reportItemRow{}
-		if err := rows.StructScan(&r); err != nil {
-			return fmt.Errorf("report items: %w", err)
-		}
-		it := &ReportItem{ID: r.ID, Key: r.Key, Title: r.Title, Unit: r.Unit, SourceKey: r.SourceKey, SourceNumber: r.SourceNumber,
-			Class: r.Class, Category: r.Category, Strength: r.Strength, DuePrecision: r.DuePrecision,
-			Status: domain.Status(r.Status), Due: r.Due.D}
-		if r.Owners != "" {
-			it.Owners = strings.Split(r.Owners, ownerSep)
-		}
-		it.Light = domain.LightOf(it.Status, it.Due, at, time.UTC, p.WarnDays)
-		if it.Status.Active() {
-			it.DaysOverdue = domain.DaysOverdue(it.Due, at, time.UTC)
-		}
-		switch {
-		case r.LPPercent.Valid:
-			it.Progress = int(r.LPPercent.Int64)
-			it.LastProgressAt = r.LPAt.ptr()
-			it.LastProgressNote = r.LPNote.String
-		case r.LastProgress.Valid && !r.LastProgress.T.Before(p.Cur.To):
-			it.Progress = 0 // every update came later
-		default:
-			it.Progress = r.Progress
-		}
-		if it.Status == domain.Done || it.Status == domain.Verified {
-			it.DoneAt = r.DoneAt.ptr()
-		}
-		if err := fn(it); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return db.named(q, p, map[string]any{"due_before": f.DueBefore.String()})
 }
 
 func orTrue(where string) string {

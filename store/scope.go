@@ -81,27 +81,27 @@ func (db *DB) ScopedList(ctx context.Context, q ScopedQuery) ([]*domain.Commitme
 	if !q.DueTo.IsZero() {
 		where, args = append(where, "c.due IS NOT NULL AND c.due <= ?"), append(args, q.DueTo.String())
 	}
-	cond := " WHERE " + strings.Join(where, " AND ")
-	var total int
-	if err := db.db.GetContext(ctx, &total, db.db.Rebind(`SELECT COUNT(*) FROM commitments c`+cond), args...); err != nil {
-		return nil, 0, fmt.Errorf("scoped list: %w", err)
-	}
-	if total == 0 {
-		return nil, 0, nil
-	}
-	query := `SELECT ` + commitmentColumns + commitmentFrom + cond + ` ORDER BY (c.due IS NULL), c.due, c.id`
+	// COUNT(*) OVER () gives the total before the LIMIT, in the same query.
+	query := `SELECT ` + commitmentColumns + `, COUNT(*) OVER () AS total` + commitmentFrom +
+		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY (c.due IS NULL), c.due, c.id`
 	if q.Limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
-	var rows []commitmentRow
+	var rows []struct {
+		commitmentRow
+		Total int `db:"total"`
+	}
 	if err := db.db.SelectContext(ctx, &rows, db.db.Rebind(query), args...); err != nil {
 		return nil, 0, fmt.Errorf("scoped list: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, 0, nil
 	}
 	out := make([]*domain.Commitment, len(rows))
 	for i := range rows {
 		out[i] = rows[i].domain()
 	}
-	return out, total, nil
+	return out, rows[0].Total, nil
 }
 
 // UnitCount is how many commitments a unit has in some state.
