@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"duban/dataset"
 	"duban/domain"
@@ -259,10 +260,6 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 	if err != nil {
 		return err
 	}
-	type newRow struct {
-		key  string
-		vals commitVals
-	}
 	var inserts []newRow
 	for i, c := range cs {
 		if progress != nil && i%1000 == 0 {
@@ -365,43 +362,27 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 	if len(im.errs) > 0 || len(inserts) == 0 {
 		return nil
 	}
-	// New commitments go in as multi-row inserts, a batch at a time: one
-	// round trip per 500 rows instead of one per row.
-	const batch = 500
+	// New commitments go in a batch at a time: COPY on PostgreSQL,
+	// multi-row inserts on SQLite; one round trip per batch, not per row.
+	batch := 500
+	if im.db.dialect == Postgres {
+		batch = 20000
+	}
 	owners := map[int64]string{}
 	for start := 0; start < len(inserts); start += batch {
 		end := min(start+batch, len(inserts))
-		var sb strings.Builder
-		sb.WriteString(`INSERT INTO commitments (` + commitInsertCols + `) VALUES `)
-		args := make([]any, 0, (end-start)*19)
-		for i, r := range inserts[start:end] {
-			if i > 0 {
-				sb.WriteString(",")
-			}
-			sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-			next := rescan
-			if domain.Status(r.vals.Status).Closed() {
-				next = dbTime{}
-			}
-			args = append(append(args, r.vals.args()...), r.key, tm(im.now), next)
+		part := inserts[start:end]
+		var ids map[string]int64
+		var err error
+		if im.db.dialect == Postgres {
+			ids, err = im.copyCommitments(part)
+		} else {
+			ids, err = im.insertCommitments(part)
 		}
-		sb.WriteString(" RETURNING id, key")
-		rows, err := im.tx.QueryxContext(im.ctx, im.tx.Rebind(sb.String()), args...)
 		if err != nil {
 			return fmt.Errorf("insert commitments: %w", err)
 		}
-		ids := map[string]int64{}
-		for rows.Next() {
-			var id int64
-			var key string
-			if err := rows.Scan(&id, &key); err != nil {
-				rows.Close()
-				return err
-			}
-			ids[key] = id
-		}
-		rows.Close()
-		for _, r := range inserts[start:end] {
+		for _, r := range part {
 			id := ids[r.key]
 			owners[id] = r.vals.Owners
 			if r.vals.Status != string(domain.Open) {
@@ -420,6 +401,95 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 		}
 	}
 	return im.insertOwners(owners)
+}
+
+// newRow is a commitment an import creates.
+type newRow struct {
+	key  string
+	vals commitVals
+}
+
+// rowArgs are the values of commitInsertCols for a new row.
+func (im *importer) rowArgs(r newRow) []any {
+	next := rescan
+	if domain.Status(r.vals.Status).Closed() {
+		next = dbTime{}
+	}
+	return append(r.vals.args(), r.key, tm(im.now), next)
+}
+
+// insertCommitments inserts rows with one multi-row INSERT and returns
+// their ids by key.
+func (im *importer) insertCommitments(part []newRow) (map[string]int64, error) {
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO commitments (` + commitInsertCols + `) VALUES `)
+	args := make([]any, 0, len(part)*19)
+	for i, r := range part {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		args = append(args, im.rowArgs(r)...)
+	}
+	sb.WriteString(" RETURNING id, key")
+	rows, err := im.tx.QueryxContext(im.ctx, im.tx.Rebind(sb.String()), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make(map[string]int64, len(part))
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, err
+		}
+		ids[key] = id
+	}
+	return ids, rows.Err()
+}
+
+// copyCommitments streams rows into PostgreSQL with COPY, then reads their
+// ids back by key (COPY returns nothing).
+func (im *importer) copyCommitments(part []newRow) (map[string]int64, error) {
+	cols := strings.Split(commitInsertCols, ",")
+	for i := range cols {
+		cols[i] = strings.TrimSpace(cols[i])
+	}
+	stmt, err := im.tx.PrepareContext(im.ctx, pq.CopyIn("commitments", cols...))
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(part))
+	for i, r := range part {
+		keys[i] = r.key
+		if _, err := stmt.ExecContext(im.ctx, im.rowArgs(r)...); err != nil {
+			stmt.Close()
+			return nil, err
+		}
+	}
+	if _, err := stmt.ExecContext(im.ctx); err != nil {
+		stmt.Close()
+		return nil, err
+	}
+	if err := stmt.Close(); err != nil {
+		return nil, err
+	}
+	rows, err := im.tx.QueryxContext(im.ctx, `SELECT id, key FROM commitments WHERE key = ANY($1)`, pq.Array(keys))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make(map[string]int64, len(part))
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, err
+		}
+		ids[key] = id
+	}
+	return ids, rows.Err()
 }
 
 func (im *importer) insertOwners(owners map[int64]string) error {
