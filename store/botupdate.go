@@ -57,6 +57,9 @@ func (db *DB) ApplyUpdate(ctx context.Context, updateID int64, fn func(ctx conte
 	if db.joined(ctx) != nil {
 		return errors.New("apply update: already inside a transaction")
 	}
+	if err := db.checkJoin(ctx); err != nil {
+		return err
+	}
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -82,6 +85,22 @@ func (db *DB) ApplyUpdate(ctx context.Context, updateID int64, fn func(ctx conte
 		return db.lostRace(ctx, updateID, fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// errNoJoin says that DB.tx does not run inside ApplyUpdate's transaction.
+var errNoJoin = errors.New("apply update: DB.tx does not join the update's transaction (store/db.go lacks the db.joined check)")
+
+// checkJoin makes sure DB.tx joins ApplyUpdate's transaction before one is
+// begun: otherwise fn's store calls would each begin their own, and on
+// SQLite wait for the write lock that ApplyUpdate holds.
+func (db *DB) checkJoin(ctx context.Context) error {
+	probe := &sqlx.Tx{}
+	return db.tx(context.WithValue(ctx, joinedKey{}, joinedTx{db: db, tx: probe}), func(tx *sqlx.Tx) error {
+		if tx != probe {
+			return errNoJoin
+		}
+		return nil
+	})
 }
 
 // lostRace turns a failed commit into ErrUpdateApplied when another

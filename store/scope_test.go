@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -40,6 +41,13 @@ func TestScope(t *testing.T) {
 				if err != nil || got != tc.want {
 					t.Errorf("InScope(#%d) = %v, %v; want %v", tc.id, got, err, tc.want)
 				}
+				c, err := db.ScopedCommitment(ctx, tc.scope, tc.id)
+				switch {
+				case tc.want && (err != nil || c.ID != tc.id):
+					t.Errorf("ScopedCommitment(#%d) = %v, %v", tc.id, c, err)
+				case !tc.want && (domain.ErrorCode(err) != domain.ENOTFOUND || domain.ErrorMessage(err) != fmt.Sprintf("commitment #%d not found", tc.id)):
+					t.Errorf("ScopedCommitment(#%d): err = %v, want the missing-id error", tc.id, err)
+				}
 			})
 		}
 		t.Run("lists are most urgent first, limited, with the total", func(t *testing.T) {
@@ -59,6 +67,21 @@ func TestScope(t *testing.T) {
 			}
 			if total != 1 || len(items) != 1 || items[0].ID != 3 {
 				t.Errorf("total %d, items %v", total, commitmentIDs(items))
+			}
+		})
+		t.Run("unit scope lists the unit's and the own, limited, with the total", func(t *testing.T) {
+			items, total, err := db.ScopedList(ctx, store.ScopedQuery{Scope: store.Scope{ContactID: zhang.ID, Unit: true}, Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != 2 || len(items) != 1 || items[0].ID != 3 {
+				t.Errorf("total %d, items %v", total, commitmentIDs(items))
+			}
+		})
+		t.Run("a list without its total counts only what it returns", func(t *testing.T) {
+			items, total, err := db.ScopedList(ctx, store.ScopedQuery{Scope: store.Scope{All: true}, Limit: 2, NoTotal: true})
+			if err != nil || total != 2 || len(items) != 2 {
+				t.Errorf("total %d, items %v, %v", total, commitmentIDs(items), err)
 			}
 		})
 		t.Run("overdue is counted by unit", func(t *testing.T) {

@@ -1,0 +1,62 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"duban/notify"
+)
+
+// menu is the command list Telegram shows, per language. Telegram accepts
+// only Latin names here; the Chinese aliases work when typed.
+var menu = map[string][]tgbotapi.BotCommand{
+	"zh": {
+		{Command: "list", Description: "我的未完成事项（/列表）"},
+		{Command: "due", Description: "近期到期的事项：/due [天数]"},
+		{Command: "overdue", Description: "逾期事项（/逾期）"},
+		{Command: "show", Description: "事项详情与记录：/show 编号"},
+		{Command: "progress", Description: "报告进度：/progress 编号 百分比 [说明]（/进度）"},
+		{Command: "done", Description: "标记完成：/done 编号 [说明]（/完成）"},
+		{Command: "extend", Description: "申请延期：/extend 编号 YYYY-MM-DD 理由（/延期）"},
+		{Command: "verify", Description: "督查室：核销 /verify 编号"},
+		{Command: "reopen", Description: "督查室：退回 /reopen 编号 理由"},
+		{Command: "report", Description: "督查室：发送月报 /report [YYYY-MM]"},
+		{Command: "whoami", Description: "我的身份"},
+		{Command: "help", Description: "命令说明"},
+		{Command: "start", Description: "关联本聊天：/start 关联码"},
+	},
+	"": {
+		{Command: "list", Description: "My open commitments"},
+		{Command: "due", Description: "Due soon: /due [DAYS]"},
+		{Command: "overdue", Description: "Overdue commitments"},
+		{Command: "show", Description: "Detail and history: /show ID"},
+		{Command: "progress", Description: "Report progress: /progress ID PCT [NOTE]"},
+		{Command: "done", Description: "Mark done: /done ID [NOTE]"},
+		{Command: "extend", Description: "Ask for an extension: /extend ID YYYY-MM-DD REASON"},
+		{Command: "verify", Description: "Supervisors: close a done item, /verify ID"},
+		{Command: "reopen", Description: "Supervisors: send a done item back, /reopen ID REASON"},
+		{Command: "report", Description: "Supervisors: send the monthly report, /report [YYYY-MM]"},
+		{Command: "whoami", Description: "Who am I"},
+		{Command: "help", Description: "The commands"},
+		{Command: "start", Description: "Link this chat: /start CODE"},
+	},
+}
+
+// RegisterCommands sets the command menu with setMyCommands: Chinese for
+// users whose Telegram speaks zh, English for everyone else (the default
+// list). setMyCommands answers true, so it goes through Request.
+func RegisterCommands(ctx context.Context, tg Transport) error {
+	bot := tg.BotContext(ctx)
+	for _, lang := range []string{"zh", ""} {
+		cfg := tgbotapi.NewSetMyCommands(menu[lang]...)
+		if lang != "" {
+			cfg = tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, menu[lang]...)
+		}
+		if _, err := bot.Request(cfg); err != nil {
+			return fmt.Errorf("set bot commands (%q): %s", lang, notify.Redact(err.Error(), bot.Token))
+		}
+	}
+	return nil
+}

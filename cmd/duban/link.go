@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"duban/config"
+	"duban/notify"
+)
+
+func init() {
+	contactSubcommands = append(contactSubcommands, (*Main).linkCommand)
+}
+
+// linkCommand is `duban contact link KEY`: it issues a single-use code,
+// valid for 72 hours, and prints it with the deep link
+// https://t.me/<bot>?start=<code> that links the chat that opens it.
+func (m *Main) linkCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "link KEY",
+		Short: "issue a one-time code (and deep link) that links a Telegram chat to a contact",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			cfg, err := m.config()
+			if err != nil {
+				return err
+			}
+			db, err := m.store(c.Context())
+			if err != nil {
+				return err
+			}
+			lc, err := db.IssueLinkCode(c.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			bot, why := m.botUsername(c.Context(), cfg)
+			fmt.Fprintf(m.Stdout, "code:    %s\n", lc.Code)
+			fmt.Fprintf(m.Stdout, "expires: %s (single use)\n", lc.ExpiresAt.In(m.loc()).Format(time.RFC3339))
+			fmt.Fprintf(m.Stdout, "link:    https://t.me/%s?start=%s\n", bot, lc.Code)
+			if why != "" {
+				fmt.Fprintf(m.Stdout, "note:    %s; replace <bot> with the bot's username, or send \"/start %s\" to the bot in a private chat\n", why, lc.Code)
+			}
+			return nil
+		},
+	}
+}
+
+// botUsername asks Telegram (getMe) for the bot's username when a token is
+// configured. Otherwise, or when Telegram cannot be reached, it returns
+// the placeholder "<bot>" and why.
+func (m *Main) botUsername(ctx context.Context, cfg *config.Config) (name, why string) {
+	if cfg.Telegram.Token == "" {
+		return "<bot>", "no telegram.token is configured"
+	}
+	type result struct {
+		name string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		tg, err := notify.NewTelegram(notify.TelegramConfig{Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint,
+			Timeout: 10 * time.Second, Logger: m.log()})
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		done <- result{name: tg.Username()}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			// notify's errors never contain the token.
+			return "<bot>", "could not ask Telegram for the bot's username (" + r.err.Error() + ")"
+		}
+		return r.name, ""
+	case <-ctx.Done():
+		return "<bot>", "interrupted before Telegram answered"
+	}
+}
