@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 
+	"duban/bot"
 	"duban/scheduler"
 )
 
@@ -12,9 +14,42 @@ func (m *Main) scheduledReports(p *parts) []scheduler.Entry {
 	return nil
 }
 
-// startBot starts Telegram polling or the webhook when a token is set, and
-// returns how many bot loops run.
+// reporter gives the bot's /report the monthly report; nil until the
+// report package is wired.
+var reporter func(m *Main, p *parts) bot.Reporter
+
+// startBot starts Telegram polling (on the leader only) or the webhook when
+// a token is set, and returns how many bot loops run.
 func (m *Main) startBot(ctx context.Context, p *parts, sched *scheduler.Scheduler, mux *http.ServeMux,
 	goRun func(string, func(context.Context) error)) (int, error) {
-	return 0, nil
+	if p.telegram == nil {
+		return 0, nil
+	}
+	cfg := p.cfg
+	hc := bot.ConfigFrom(cfg, p.db)
+	hc.Username, hc.Files, hc.Logger = p.telegram.Username(), p.telegram, p.log
+	if reporter != nil {
+		hc.Reporter = reporter(m, p)
+	}
+	h := bot.New(hc)
+	if cfg.Telegram.Mode == "webhook" {
+		wh, err := bot.NewWebhook(bot.WebhookConfig{Handler: h, DB: p.db, Telegram: p.telegram,
+			URL: cfg.Telegram.Webhook.URL, Secret: cfg.Telegram.Webhook.Secret, Logger: p.log})
+		if err != nil {
+			return 0, usagef("telegram.webhook: %v", err)
+		}
+		if err := wh.Register(ctx); err != nil {
+			return 0, err
+		}
+		goRun("webhook", func(ctx context.Context) error { return wh.ListenAndServe(ctx, cfg.Telegram.Webhook.Listen) })
+		p.log.Info("telegram webhook", slog.String("listen", cfg.Telegram.Webhook.Listen))
+		return 1, nil
+	}
+	poller, err := bot.NewPoller(bot.PollerConfig{Handler: h, DB: p.db, Telegram: p.telegram,
+		Leader: bot.LeaderFunc(sched.IsLeader), Logger: p.log})
+	if err != nil {
+		return 0, err
+	}
+	goRun("telegram polling", poller.Run)
+	return 1, nil
 }
