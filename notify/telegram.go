@@ -75,7 +75,12 @@ func NewTelegram(cfg TelegramConfig) (*Telegram, error) {
 	}
 	botLog.register(cfg.Token, cfg.Logger)
 
-	client := &http.Client{Timeout: timeout}
+	// The dispatcher sends from several workers at once: keep a connection
+	// per worker alive instead of http.DefaultTransport's two per host, so
+	// that a send does not pay a new TLS handshake.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	client := &http.Client{Timeout: timeout, Transport: transport}
 	bot, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, client)
 	if err != nil {
 		return nil, fmt.Errorf("telegram getMe: %w", classify(err, cfg.Token))

@@ -250,21 +250,25 @@ func (db *DB) Release(ctx context.Context, next time.Time, ids ...int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	q := `UPDATE notifications SET locked_until = NULL WHERE id IN (?) AND state = 'pending'`
-	args := []any{ids}
-	if !next.IsZero() {
-		q = `UPDATE notifications SET locked_until = NULL,
-			next_attempt_at = CASE WHEN next_attempt_at < ? THEN ? ELSE next_attempt_at END
-			WHERE state = 'pending' AND (id IN (?) OR (locked_until IS NULL
-				AND chat_id IN (SELECT chat_id FROM notifications WHERE id IN (?))))`
-		args = []any{tm(next.UTC()), tm(next.UTC()), ids, ids}
-	}
-	q, args, err := sqlx.In(q, args...)
-	if err != nil {
-		return fmt.Errorf("release outbox rows: %w", err)
+	in := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	idArgs := make([]any, len(ids))
+	for i, id := range ids {
+		idArgs[i] = id
 	}
 	return db.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := exec(ctx, tx, q, args...); err != nil {
+		if _, err := exec(ctx, tx, `UPDATE notifications SET locked_until = NULL WHERE id IN (`+in+`) AND state = 'pending'`, idArgs...); err != nil {
+			return fmt.Errorf("release outbox rows: %w", err)
+		}
+		if next.IsZero() {
+			return nil
+		}
+		// Only rows due before next change, and the partial index on
+		// pending rows by next_attempt_at finds them without reading the
+		// history of sent ones.
+		args := append([]any{tm(next.UTC()), tm(next.UTC())}, idArgs...)
+		if _, err := exec(ctx, tx, `UPDATE notifications SET next_attempt_at = ?
+			WHERE state = 'pending' AND next_attempt_at < ? AND locked_until IS NULL
+			AND chat_id IN (SELECT chat_id FROM notifications WHERE id IN (`+in+`))`, args...); err != nil {
 			return fmt.Errorf("release outbox rows: %w", err)
 		}
 		return nil

@@ -329,3 +329,78 @@ func TestConcurrentClaimsOnPostgres(t *testing.T) {
 		}
 	}
 }
+
+func TestReleaseKeepsTheRestOfAChatBehindAWaitingMessage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		db.Now = func() time.Time { return t0 }
+		enqueueN(t, db, "a", 3, 7, t0) // chat 7: the first two are claimed below
+		enqueueN(t, db, "b", 2, 8, t0) // chat 8: another chat, untouched
+		claimed, err := db.Claim(ctx, t0, 2, time.Minute)
+		if err != nil || len(claimed) != 2 {
+			t.Fatalf("claim: %v, %v", ids(claimed), err)
+		}
+		// Chat 7's first message must wait 10 s: the second (claimed) and
+		// the third (not claimed) go behind it.
+		next := t0.Add(10 * time.Second)
+		if err := db.Release(ctx, next, claimed[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		all, err := db.Notifications(ctx, store.OutboxFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range all {
+			want := t0
+			if n.ChatID == 7 && n.ID != claimed[0].ID {
+				want = next
+			}
+			if !n.NextAttemptAt.Equal(want) {
+				t.Errorf("%s: next attempt %v, want %v", n.Body, n.NextAttemptAt, want)
+			}
+		}
+		// The first row keeps its lease; the others of chat 8 are claimable.
+		got, err := db.Claim(ctx, t0, 10, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].ChatID != 8 || got[1].ChatID != 8 {
+			t.Errorf("claim after Release got %v, want chat 8's two rows", got)
+		}
+	})
+}
+
+func TestMarkSentAll(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		db.Now = func() time.Time { return t0 }
+		enqueueN(t, db, "s", 3, 7, t0)
+		claimed, err := db.Claim(ctx, t0, 10, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MarkDead(ctx, claimed[2].ID, "gone"); err != nil {
+			t.Fatal(err)
+		}
+		at := t0.Add(1500 * time.Millisecond)
+		stale, err := db.MarkSentAll(ctx, []store.Delivery{
+			{ID: claimed[0].ID, MessageID: 11, At: at},
+			{ID: claimed[1].ID, MessageID: 12, At: at.Add(time.Second)},
+			{ID: claimed[2].ID, MessageID: 13, At: at},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stale) != 1 || stale[0] != claimed[2].ID {
+			t.Errorf("not pending: %v, want the dead row %d", stale, claimed[2].ID)
+		}
+		sent, err := db.Notifications(ctx, store.OutboxFilter{State: store.StateSent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sent) != 2 || sent[0].MessageID != 11 || sent[1].MessageID != 12 ||
+			!sent[0].SentAt.Equal(at) || !sent[1].SentAt.Equal(at.Add(time.Second)) || sent[0].Attempts != 1 {
+			t.Errorf("sent rows %+v", sent)
+		}
+	})
+}

@@ -1,0 +1,392 @@
+// Package dispatch sends the outbox: it claims due notifications from the
+// store, sends each through a notify.Notifier outside any transaction,
+// keeps to Telegram's rate limits, and records every result in the row
+// (sent, retry later, dead), so that retry state survives restarts and
+// several replicas can share one PostgreSQL outbox.
+//
+// Delivery is at least once. A worker waits until its result is committed
+// (in one commit with whatever the other workers finished meanwhile)
+// before it sends anything else, so a crash between Telegram's answer and
+// the commit repeats at most the one message each worker had in flight;
+// rows claimed but not yet sent come back when their lease runs out and are
+// sent once. A chat's messages go out in id order: one worker at a time
+// serves a chat, and a message that must wait (a retry, a 429, a group's
+// rate) holds back the chat's later ones.
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"duban/notify"
+	"duban/store"
+)
+
+// Defaults for the Dispatcher's zero fields.
+const (
+	DefaultMaxAttempts  = 10
+	DefaultWorkers      = 4
+	DefaultBatch        = 200
+	DefaultLease        = 5 * time.Minute
+	DefaultGrace        = 10 * time.Second
+	DefaultPollInterval = time.Second
+)
+
+// Dispatcher sends the outbox. Set the fields, then call Run (or RunOnce);
+// the fields must not change afterwards. Zero fields take the defaults
+// above; the zero Limits means no rate limit (use DefaultLimits).
+type Dispatcher struct {
+	// DB is the outbox.
+	DB *store.DB
+	// Notifier delivers the messages.
+	Notifier notify.Notifier
+	// Clock tells the time and waits; nil is SystemClock.
+	Clock Clock
+	// Limits are the sending rates to keep to.
+	Limits Limits
+	// MaxAttempts is how many temporary failures (5xx, network) a message
+	// may have before it is dead.
+	MaxAttempts int
+	// Logger receives one line per event; nil discards.
+	Logger *slog.Logger
+	// Workers is how many messages may be in flight at once.
+	Workers int
+	// Batch is how many rows one claim takes. The next batch is claimed
+	// while one is being sent.
+	Batch int
+	// Lease is how long a claimed row stays reserved for this dispatcher.
+	// Sends start only in its first half, so that a send that starts does
+	// not outlive the lease even with a slow Telegram.
+	Lease time.Duration
+	// Grace is how long in-flight sends (and their recording) may go on
+	// once Run's context is cancelled.
+	Grace time.Duration
+	// PollInterval is how long Run waits between claims when there is
+	// nothing to send and no Wake.
+	PollInterval time.Duration
+	// Observer, if set, is told about every send, for metrics.
+	Observer Observer
+
+	once    sync.Once
+	runMu   sync.Mutex // one RunOnce at a time: batches share the limiter
+	limiter *limiter
+	wake    chan struct{}
+	log     *slog.Logger
+
+	failMu  sync.Mutex
+	failing map[int64]string // chat → the failure last logged
+
+	// crashAfterSend, when it returns true, makes the run stop dead after
+	// Telegram's answer and before the database write, as if the process
+	// had been killed there (tests).
+	crashAfterSend func(store.Notification) bool
+}
+
+// Observer receives delivery events, for metrics (sends and failures by
+// kind, Telegram latency). Its method must be quick and safe for
+// concurrent use.
+type Observer interface {
+	// Delivered is called after each call to the Notifier, with its
+	// outcome ("sent", or a notify.Failure's name: "temporary",
+	// "rate_limited", "unreachable", "migrated", "permanent") and how long
+	// the call took in real time.
+	Delivered(outcome string, latency time.Duration)
+}
+
+// Stats counts what a RunOnce did.
+type Stats struct {
+	Claimed     int // rows claimed (a row released and claimed again counts twice)
+	Sent        int // delivered and recorded
+	Retried     int // temporary failures, rescheduled with backoff
+	RateLimited int // 429s, rescheduled after retry_after
+	Migrated    int // groups followed to their new supergroup id
+	Dead        int // given up: unreachable, permanent, or out of attempts
+	Released    int // claimed but given back unsent (shutdown, lease, a chat that must wait)
+}
+
+// errKilled is what RunOnce returns after crashAfterSend.
+var errKilled = errors.New("dispatch: killed")
+
+// init applies the defaults once.
+func (d *Dispatcher) init() {
+	d.once.Do(func() {
+		if d.Clock == nil {
+			d.Clock = SystemClock{}
+		}
+		if d.MaxAttempts <= 0 {
+			d.MaxAttempts = DefaultMaxAttempts
+		}
+		if d.Workers <= 0 {
+			d.Workers = DefaultWorkers
+		}
+		if d.Batch <= 0 {
+			d.Batch = DefaultBatch
+		}
+		if d.Lease <= 0 {
+			d.Lease = DefaultLease
+		}
+		if d.Grace <= 0 {
+			d.Grace = DefaultGrace
+		}
+		if d.PollInterval <= 0 {
+			d.PollInterval = DefaultPollInterval
+		}
+		d.log = d.Logger
+		if d.log == nil {
+			d.log = slog.New(slog.DiscardHandler)
+		}
+		d.log = d.log.With(slog.String("component", "dispatch"))
+		d.limiter = newLimiter(d.Limits)
+		d.wake = make(chan struct{}, 1)
+		d.failing = map[int64]string{}
+	})
+}
+
+// Wake makes Run claim at once instead of waiting out its poll interval:
+// call it after enqueueing something urgent. It never blocks.
+func (d *Dispatcher) Wake() {
+	d.init()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends the outbox until ctx is cancelled: RunOnce, then wait for the
+// poll interval (less if a row falls due sooner) or a Wake, and again. On
+// cancellation it lets the sends in flight finish, for up to Grace, gives
+// back the rows it claimed but did not send, and returns nil.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	d.init()
+	for {
+		_, err := d.RunOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := d.PollInterval
+		if err != nil {
+			d.log.Error("dispatch failed", slog.String("err", err.Error()))
+		} else if next, ok, err := d.DB.NextAttempt(ctx); err == nil && ok {
+			wait = min(wait, max(next.Sub(d.Clock.Now()), 10*time.Millisecond))
+		}
+		d.sleep(ctx, wait)
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// sleep waits for d on the clock, or for a Wake.
+func (d *Dispatcher) sleep(ctx context.Context, wait time.Duration) {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-d.wake:
+			cancel()
+		case <-sctx.Done():
+		}
+	}()
+	d.Clock.Sleep(sctx, wait)
+}
+
+// RunOnce sends everything that is due now: it claims a batch, sends it
+// with the workers, records each result, and claims again until nothing is
+// claimable. Rows rescheduled on the way (retries, 429s, a group chat's
+// rate) are left for a later call. When ctx is cancelled it stops claiming,
+// lets the sends in flight finish (for up to Grace), gives back the rest,
+// and returns ctx's error.
+func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
+	d.init()
+	d.runMu.Lock()
+	defer d.runMu.Unlock()
+	r := newRun(ctx, d)
+	defer r.end()
+	next := r.claim()
+	for {
+		c := <-next
+		if c.err != nil {
+			if ctx.Err() == nil {
+				return r.stats(), c.err
+			}
+			break
+		}
+		if ctx.Err() != nil || r.killed.Load() {
+			if !r.killed.Load() {
+				r.release(time.Time{}, c.ids())
+			}
+			break
+		}
+		if len(c.rows) == 0 {
+			break
+		}
+		// Claim the next batch while this one is sent, so that the workers
+		// do not wait for the database between batches.
+		next = r.claim()
+		r.batch(c.rows, batchInfo{seq: c.seq, sendBy: c.at.Add(d.Lease / 2)})
+		d.limiter.prune(d.Clock.Now())
+	}
+	if r.killed.Load() {
+		return r.stats(), errKilled
+	}
+	return r.stats(), ctx.Err()
+}
+
+// claimed is the outcome of one claim.
+type claimed struct {
+	rows []store.Notification
+	at   time.Time
+	seq  int64 // claims are numbered in the order they start
+	err  error
+}
+
+func (c claimed) ids() []int64 {
+	out := make([]int64, len(c.rows))
+	for i, n := range c.rows {
+		out[i] = n.ID
+	}
+	return out
+}
+
+// claim claims a batch in the background.
+func (r *run) claim() <-chan claimed {
+	out := make(chan claimed, 1)
+	seq := r.claims.Add(1)
+	go func() {
+		now := r.d.Clock.Now()
+		rows, err := r.d.DB.Claim(r.ctx, now, r.d.Batch, r.d.Lease)
+		r.claimed.Add(int64(len(rows)))
+		out <- claimed{rows: rows, at: now, seq: seq, err: err}
+	}()
+	return out
+}
+
+// run is the state of one RunOnce.
+type run struct {
+	d *Dispatcher
+	// ctx is cancelled by the caller or by a kill: it stops the waits.
+	ctx    context.Context
+	cancel context.CancelFunc
+	// sendCtx carries sends and their recording; it outlives ctx by Grace.
+	sendCtx  context.Context
+	stopSend context.CancelFunc
+	stopTime func() bool
+	killed   atomic.Bool
+	rec      *recorder
+
+	claims atomic.Int64 // claims started
+
+	// deferred holds the chats whose rows were put back to wait (a retry,
+	// a rate limit). Release moves the chat's unleased rows behind them,
+	// but not the rows of the batch claimed ahead while they were being
+	// sent: those are put back too when their turn comes, so that none
+	// overtakes.
+	deferMu  sync.Mutex
+	deferred map[int64]deferral
+
+	claimed, sent, retried, limited, migrated, dead, released atomic.Int64
+}
+
+func newRun(ctx context.Context, d *Dispatcher) *run {
+	r := &run{d: d, deferred: map[int64]deferral{}}
+	r.ctx, r.cancel = context.WithCancel(ctx)
+	r.sendCtx, r.stopSend = context.WithCancel(context.WithoutCancel(ctx))
+	r.stopTime = context.AfterFunc(ctx, func() {
+		// Real time, not the clock: this bounds HTTP requests and database
+		// writes, which a virtual clock does not slow down.
+		time.AfterFunc(d.Grace, r.stopSend)
+	})
+	r.rec = startRecorder(r.sendCtx, d.DB)
+	return r
+}
+
+func (r *run) end() {
+	r.rec.stop()
+	r.stopTime()
+	r.cancel()
+	r.stopSend()
+}
+
+func (r *run) stats() Stats {
+	return Stats{Claimed: int(r.claimed.Load()), Sent: int(r.sent.Load()), Retried: int(r.retried.Load()),
+		RateLimited: int(r.limited.Load()), Migrated: int(r.migrated.Load()), Dead: int(r.dead.Load()),
+		Released: int(r.released.Load())}
+}
+
+// kill stops the run as a crash would: no more sends, no more writes.
+func (r *run) kill() {
+	r.killed.Store(true)
+	r.cancel()
+}
+
+// batchInfo describes a claimed batch.
+type batchInfo struct {
+	seq    int64     // the claim's number
+	sendBy time.Time // no send may start later: half the lease
+}
+
+// batch sends one claimed batch with the workers and gives back whatever
+// was not sent.
+func (r *run) batch(rows []store.Notification, b batchInfo) {
+	s := newScheduler(rows, func(chat int64) time.Time { return r.d.limiter.ready(chat, r.d.Clock.Now()) })
+	stop := context.AfterFunc(r.ctx, s.close)
+	defer stop()
+	var wg sync.WaitGroup
+	for range min(r.d.Workers, len(rows)) {
+		wg.Go(func() {
+			for q := s.take(); q != nil; q = s.take() {
+				r.serve(q, b)
+				s.give(q, r.d.limiter.ready(q.chat, r.d.Clock.Now()))
+			}
+		})
+	}
+	wg.Wait()
+	if !r.killed.Load() {
+		r.release(time.Time{}, s.rest())
+	}
+}
+
+// deferral is a chat's rows put back until until, while claims up to
+// number seq had started.
+type deferral struct {
+	until time.Time
+	seq   int64
+}
+
+// deferChat records that chat's rows were put back to wait until until.
+func (r *run) deferChat(chat int64, until time.Time) {
+	r.deferMu.Lock()
+	defer r.deferMu.Unlock()
+	d := r.deferred[chat]
+	if until.After(d.until) {
+		d.until = until
+	}
+	d.seq = r.claims.Load()
+	r.deferred[chat] = d
+}
+
+// deferredFor reports whether chat's rows in batch b must be put back, and
+// until when: b was claimed before some of the chat's rows were put back.
+func (r *run) deferredFor(chat int64, b batchInfo) (time.Time, bool) {
+	r.deferMu.Lock()
+	defer r.deferMu.Unlock()
+	d, ok := r.deferred[chat]
+	return d.until, ok && b.seq <= d.seq
+}
+
+// release gives rows back to the outbox unsent.
+func (r *run) release(next time.Time, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	if err := r.d.DB.Release(r.sendCtx, next, ids...); err != nil {
+		// The leases run out by themselves; this only delays the rows.
+		r.d.log.Error("release outbox rows", slog.Int("rows", len(ids)), slog.String("err", err.Error()))
+		return
+	}
+	r.released.Add(int64(len(ids)))
+}
