@@ -22,7 +22,7 @@ type outcomes struct {
 	got []string
 }
 
-func (o *outcomes) Delivered(outcome string, latency time.Duration) {
+func (o *outcomes) Delivered(kind, outcome string, latency time.Duration) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.got = append(o.got, outcome)

@@ -90,11 +90,12 @@ type Dispatcher struct {
 // kind, Telegram latency). Its method must be quick and safe for
 // concurrent use.
 type Observer interface {
-	// Delivered is called after each call to the Notifier, with its
+	// Delivered is called after each call to the Notifier, with the
+	// notification's kind (lead, due, ..., reply, monthly_report), its
 	// outcome ("sent", or a notify.Failure's name: "temporary",
 	// "rate_limited", "unreachable", "migrated", "permanent") and how long
 	// the call took in real time.
-	Delivered(outcome string, latency time.Duration)
+	Delivered(kind, outcome string, latency time.Duration)
 }
 
 // Stats counts what a RunOnce did.

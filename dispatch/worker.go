@@ -72,7 +72,7 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 		return
 	}
 	if err == nil {
-		r.observe("sent", latency)
+		r.observe(n.Kind, "sent", latency)
 		r.recordSent(q, n, res)
 		return
 	}
@@ -81,7 +81,7 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 		return
 	}
 	se := notify.Classify(err)
-	r.observe(se.Failure.String(), latency)
+	r.observe(n.Kind, se.Failure.String(), latency)
 	switch se.Failure {
 	case notify.RateLimited:
 		r.rateLimited(q, n, se)
@@ -116,9 +116,9 @@ func message(n store.Notification, chat int64) notify.Message {
 	return m
 }
 
-func (r *run) observe(outcome string, latency time.Duration) {
+func (r *run) observe(kind, outcome string, latency time.Duration) {
 	if r.d.Observer != nil {
-		r.d.Observer.Delivered(outcome, latency)
+		r.d.Observer.Delivered(kind, outcome, latency)
 	}
 }
 

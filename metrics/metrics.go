@@ -85,11 +85,11 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 
 // Delivered counts one send attempt by its outcome ("sent" or a failure
 // class) and records Telegram's latency. It implements dispatch.Observer.
-func (m *Metrics) Delivered(outcome string, latency time.Duration) {
+func (m *Metrics) Delivered(kind, outcome string, latency time.Duration) {
 	m.Latency.Observe(latency.Seconds())
 	if outcome == "sent" {
-		m.Sends.WithLabelValues("all").Inc()
+		m.Sends.WithLabelValues(kind).Inc()
 		return
 	}
-	m.Failures.WithLabelValues("all", outcome).Inc()
+	m.Failures.WithLabelValues(kind, outcome).Inc()
 }

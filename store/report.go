@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,7 +69,7 @@ func (p ReportParams) names() map[string]any {
 	cd, pd := p.Day(p.Cur), p.Day(p.Prev)
 	return map[string]any{
 		"c_from": tm(p.Cur.From), "c_to": tm(p.Cur.To), "c_day": cd.String(), "c_warn": cd.AddDays(p.WarnDays).String(),
-		"p_from": tm(p.Prev.From), "p_to": tm(p.Prev.To), "p_day": pd.String(),
+		"p_from": tm(p.Prev.From), "p_to": tm(p.Prev.To), "p_day": pd.String(), "p_warn": pd.AddDays(p.WarnDays).String(),
 	}
 }
 
@@ -82,57 +85,74 @@ func (db *DB) noFlatten() string {
 	return " LIMIT -1"
 }
 
-// asOfCols returns the stage-one columns of commitment c as of the instant
-// named :X_to (X is "c" or "p"): st_X, due_X, done_X (when it was last
-// marked done) and ver_X (when it was verified).
-func asOfCols(x string) string {
+// asOf returns the SQL of one column of commitment c as of the instant
+// named :X_to (X is "c" or "p"): "st" its status, "due" its due date,
+// "done" when it was last marked done, "ver" when it was verified. A
+// commitment not updated since the instant is read from its row; only the
+// others probe their history.
+func asOf(x, col string) string {
 	to := ":" + x + "_to"
-	fresh := "c.updated_at < " + to
-	return strings.NewReplacer("$TO", to, "$FRESH", fresh, "$X", x).Replace(`
-	CASE WHEN $FRESH THEN c.status
+	r := strings.NewReplacer("$TO", to, "$FRESH", "c.updated_at < "+to)
+	switch col {
+	case "st":
+		return r.Replace(`CASE WHEN $FRESH THEN c.status
 		ELSE COALESCE(
 			(SELECT sc.from_status FROM status_changes sc WHERE sc.commitment_id = c.id AND sc.created_at >= $TO
 				ORDER BY sc.created_at, sc.id LIMIT 1),
 			CASE WHEN c.closed_at >= $TO THEN 'open' ELSE c.status END)
-	END AS st_$X,
-	CASE WHEN $FRESH THEN c.due
+	END`)
+	case "due":
+		return r.Replace(`CASE WHEN $FRESH THEN c.due
 		ELSE NULLIF(COALESCE(
 			(SELECT COALESCE(e.old_due, '') FROM extensions e WHERE e.commitment_id = c.id AND e.state = 'approved'
 				AND e.decided_at >= $TO ORDER BY e.decided_at, e.id LIMIT 1),
 			c.due, ''), '')
-	END AS due_$X,
-	CASE WHEN $FRESH THEN (CASE c.status WHEN 'done' THEN c.closed_at WHEN 'verified' THEN COALESCE(c.last_progress_at, c.closed_at) END)
+	END`)
+	case "done":
+		return r.Replace(`CASE WHEN $FRESH THEN (CASE c.status WHEN 'done' THEN c.closed_at WHEN 'verified' THEN COALESCE(c.last_progress_at, c.closed_at) END)
 		ELSE COALESCE(
 			(SELECT MAX(sc.created_at) FROM status_changes sc WHERE sc.commitment_id = c.id AND sc.to_status = 'done' AND sc.created_at < $TO),
 			CASE WHEN c.closed_at < $TO THEN c.closed_at ELSE c.created_at END)
-	END AS done_$X,
-	CASE WHEN $FRESH THEN (CASE WHEN c.status = 'verified' THEN c.closed_at END)
+	END`)
+	case "ver":
+		return r.Replace(`CASE WHEN $FRESH THEN (CASE WHEN c.status = 'verified' THEN c.closed_at END)
 		ELSE COALESCE(
 			(SELECT MAX(sc.created_at) FROM status_changes sc WHERE sc.commitment_id = c.id AND sc.to_status = 'verified' AND sc.created_at < $TO),
 			CASE WHEN c.closed_at < $TO THEN c.closed_at ELSE c.created_at END)
-	END AS ver_$X`)
+	END`)
+	}
+	panic("asOf: unknown column " + col)
 }
 
-// stStatusSQL is the status of commitment c as of :c_to, for queries that
-// need nothing else.
-const stStatusSQL = `CASE WHEN c.updated_at < :c_to THEN c.status
-		ELSE COALESCE(
-			(SELECT sc.from_status FROM status_changes sc WHERE sc.commitment_id = c.id AND sc.created_at >= :c_to
-				ORDER BY sc.created_at, sc.id LIMIT 1),
-			CASE WHEN c.closed_at >= :c_to THEN 'open' ELSE c.status END)
-	END`
+// asOfCols returns the columns cols of commitment c as of :X_to, named
+// col_X (st_c, due_p, ...), each after a comma.
+func asOfCols(x string, cols ...string) string {
+	var b strings.Builder
+	for _, col := range cols {
+		b.WriteString(",\n\t" + asOf(x, col) + " AS " + col + "_" + x)
+	}
+	return b.String()
+}
 
-// localDate returns SQL for the calendar day (YYYY-MM-DD) in loc of the
-// timestamp expression e. SQLite knows no time zones, so the UTC offsets of
-// loc are spelled out, one branch per daylight-saving transition since 2000
-// (none for Asia/Shanghai); PostgreSQL gets the same arithmetic so that both
-// give the same answer.
-func (db *DB) localDate(e string, loc *time.Location, until time.Time) string {
-	shift := func(off int) string {
+// doneByDueSQL returns SQL that is true when the instant done was on or
+// before the due date due (YYYY-MM-DD text), that is before 24:00 of that
+// day in loc. The end of the day is computed from the due date, so that
+// the per-row work is a date addition rather than formatting a timestamp.
+// SQLite knows no time zones: the UTC offsets of loc are spelled out, one
+// branch per daylight-saving change since 2000 (none for Asia/Shanghai),
+// and PostgreSQL gets the same arithmetic so that both agree.
+func (db *DB) doneByDueSQL(done, due string, loc *time.Location, until time.Time) string {
+	before := func(off int) string {
 		if db.dialect == Postgres {
-			return fmt.Sprintf("to_char((%s AT TIME ZONE 'UTC') + interval '%d seconds', 'YYYY-MM-DD')", e, off)
+			return fmt.Sprintf("(%s AT TIME ZONE 'UTC') < CAST(%s AS date) + 1 - interval '%d seconds'", done, due, off)
 		}
-		return fmt.Sprintf("date(%s, '%+d seconds')", e, off)
+		if off > 0 && off < 86400 {
+			// East of Greenwich the day ends on the same UTC date.
+			end := time.Date(2000, 1, 2, 0, 0, 0, 0, time.UTC).Add(-time.Duration(off) * time.Second)
+			// "::" is how sqlx.Named spells a literal colon.
+			return fmt.Sprintf("%s < %s || '%s'", done, due, strings.ReplaceAll(end.Format("T15:04:05.000000Z"), ":", "::"))
+		}
+		return fmt.Sprintf("%s < strftime('%%Y-%%m-%%dT%%H:%%M:%%f', %s, '+1 day', '%+d seconds') || '000Z'", done, due, -off)
 	}
 	t := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	_, off := t.In(loc).Zone()
@@ -142,14 +162,102 @@ func (db *DB) localDate(e string, loc *time.Location, until time.Time) string {
 		if end.IsZero() || !end.Before(until) {
 			break
 		}
-		fmt.Fprintf(&b, " WHEN %s < '%s' THEN %s", e, end.UTC().Format(timeLayout), shift(off))
+		// A due date ends at the next midnight: from the day of a change on,
+		// that midnight has the new offset.
+		fmt.Fprintf(&b, " WHEN %s < '%s' THEN %s", due, domain.DateOf(end, loc), before(off))
 		t = end
 		_, off = t.In(loc).Zone()
 	}
 	if b.Len() == 0 {
-		return shift(off)
+		return before(off)
 	}
-	return "CASE" + b.String() + " ELSE " + shift(off) + " END"
+	return "(CASE" + b.String() + " ELSE " + before(off) + " END)"
+}
+
+// reportQuery runs a report query. On PostgreSQL it runs in a read-only
+// transaction with JIT compilation off: the correlated history probes make
+// the planner's cost estimate of a report look huge, so PostgreSQL would
+// spend seconds compiling a query that runs in milliseconds. done closes
+// the rows and ends the transaction.
+func (db *DB) reportQuery(ctx context.Context, query string, args []any, settings ...string) (rows *sqlx.Rows, done func(), err error) {
+	if DebugHook != nil {
+		DebugHook(query, args)
+	}
+	if db.dialect != Postgres {
+		return db.sqliteReportQuery(ctx, query, args)
+	}
+	tx, err := db.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, set := range append([]string{"SET LOCAL jit = off"}, settings...) {
+		if set == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, set); err != nil {
+			tx.Rollback()
+			return nil, nil, err
+		}
+	}
+	rows, err = tx.QueryxContext(ctx, query, args...)
+	if err != nil {
+		tx.Rollback()
+		return nil, nil, err
+	}
+	return rows, func() {
+		rows.Close()
+		tx.Rollback()
+	}, nil
+}
+
+// sqliteReportPragmas give a report's connection a larger page cache and
+// memory-mapped reads: a report probes the history of commitments all over
+// the file, and with SQLite's default 2 MB cache every probe is a read
+// system call. They are set back when the report is done with the
+// connection.
+var sqliteReportPragmas = []struct{ name, value string }{
+	{"cache_size", "-65536"},    // 64 MB
+	{"mmap_size", "1073741824"}, // up to 1 GB of the file, shared with the OS page cache
+}
+
+func (db *DB) sqliteReportQuery(ctx context.Context, query string, args []any) (*sqlx.Rows, func(), error) {
+	conn, err := db.db.Connx(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var restore []string
+	for _, p := range sqliteReportPragmas {
+		var old string
+		if err := conn.GetContext(ctx, &old, "PRAGMA "+p.name); err == nil {
+			restore = append(restore, "PRAGMA "+p.name+" = "+old)
+		}
+		conn.ExecContext(ctx, "PRAGMA "+p.name+" = "+p.value)
+	}
+	release := func() {
+		for _, q := range restore {
+			conn.ExecContext(context.Background(), q)
+		}
+		conn.Close()
+	}
+	rows, err := conn.QueryxContext(ctx, query, args...)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return rows, func() {
+		rows.Close()
+		release()
+	}, nil
+}
+
+// reportSelect is reportQuery for a query whose rows all fit in dest.
+func (db *DB) reportSelect(ctx context.Context, dest any, query string, args []any) error {
+	rows, done, err := db.reportQuery(ctx, query, args)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return sqlx.StructScan(rows, dest)
 }
 
 // named expands :name parameters and rebinds for the dialect.
@@ -165,108 +273,192 @@ func (db *DB) named(q string, p ReportParams, extra map[string]any) (string, []a
 	return db.db.Rebind(q), args, nil
 }
 
-// ReportGroup counts the commitments of one unit and one source
-// classification, as of the end of the current period (fields without a
-// prefix) and of the previous one (Prev...).
+// ReportGroup counts the commitments of one unit and one source, as of
+// the end of the current period (fields without a prefix) and of the
+// previous one (Prev...).
 type ReportGroup struct {
-	UnitID int64  `db:"unit_id"`
-	Class  string `db:"class"`
+	// UnitID and SourceID are 0 for commitments without one.
+	UnitID, SourceID int64
 	// Items is how many commitments existed; Open how many were open or in
 	// progress; Red, Yellow and Green split those by light.
-	Items  int `db:"items"`
-	Open   int `db:"open"`
-	Red    int `db:"red"`
-	Yellow int `db:"yellow"`
-	Green  int `db:"green"`
+	Items, Open, Red, Yellow, Green int
 	// NewlyRed is red at the end of the period but not at its start.
-	NewlyRed int `db:"newly_red"`
-	// Closed is how many were done or verified; Cancelled how many cancelled.
-	Closed    int `db:"closed"`
-	Cancelled int `db:"cancelled"`
+	NewlyRed int
+	// Closed is how many were done or verified; Cancelled how many
+	// cancelled.
+	Closed, Cancelled int
 	// Done is how many were marked done in the period (and still were done
 	// or verified at its end); Verified how many were verified in it.
-	Done     int `db:"done"`
-	Verified int `db:"verified"`
+	Done, Verified int
 	// DueByEnd is how many (not cancelled) were due on or before the
 	// period's last day; OnTime how many of those were done by their due
-	// date.
-	DueByEnd int `db:"due_by_end"`
-	OnTime   int `db:"on_time"`
+	// date (local time).
+	DueByEnd, OnTime int
 	// OldestRedDue is the earliest due date of a red one.
-	OldestRedDue domain.Date `db:"-"`
+	OldestRedDue domain.Date
 
-	PrevItems    int `db:"prev_items"`
-	PrevOpen     int `db:"prev_open"`
-	PrevRed      int `db:"prev_red"`
-	PrevDone     int `db:"prev_done"`
-	PrevVerified int `db:"prev_verified"`
-	PrevDueByEnd int `db:"prev_due_by_end"`
-	PrevOnTime   int `db:"prev_on_time"`
+	PrevItems, PrevOpen, PrevRed, PrevDone, PrevVerified, PrevDueByEnd, PrevOnTime int
 }
 
-type reportGroupRow struct {
-	ReportGroup
-	OldestRed dbDate `db:"oldest_red_due"`
+// reportKindRow counts the commitments of one unit and source that share a
+// kind at both instants, packed in Code as k_c + 16 f_c + 256 k_p + 4096 f_p:
+// k is the light (1 red, 2 yellow, 3 green, 4 done,
+// 5 verified, 6 cancelled, 0 not yet created) and f a set of flags (1 due
+// by the end, 2 done on time, 4 marked done in the period, 8 verified in
+// it).
+type reportKindRow struct {
+	UnitID   int64  `db:"unit_id"`
+	SourceID int64  `db:"source_id"`
+	Code     int    `db:"code"`
+	N        int    `db:"n"`
+	MinDue   dbDate `db:"min_due"`
+	// KC, FC, KP and FP are unpacked from Code.
+	KC, FC, KP, FP int `db:"-"`
 }
 
-// ReportGroups streams the report's counts by unit and source
-// classification: one sequential pass over the commitments, aggregated in
-// the database.
+// Light kinds and flags of reportKindRow.
+const (
+	kRed, kYellow, kGreen, kDone, kVerified, kCancelled = 1, 2, 3, 4, 5, 6
+	fDueByEnd, fOnTime, fDone, fVerified                = 1, 2, 4, 8
+)
+
+// add counts the commitments of r into g.
+func (g *ReportGroup) add(r *reportKindRow) {
+	n := r.N
+	g.Items += n
+	switch r.KC {
+	case kRed:
+		g.Red += n
+		if g.OldestRedDue.IsZero() || r.MinDue.D.Before(g.OldestRedDue) {
+			g.OldestRedDue = r.MinDue.D
+		}
+		if r.KP != kRed {
+			g.NewlyRed += n
+		}
+	case kYellow:
+		g.Yellow += n
+	case kGreen:
+		g.Green += n
+	case kDone, kVerified:
+		g.Closed += n
+	case kCancelled:
+		g.Cancelled += n
+	}
+	if r.KC >= kRed && r.KC <= kGreen {
+		g.Open += n
+	}
+	flags := func(f int, due, ontime, done, ver *int) {
+		if f&fDueByEnd != 0 {
+			*due += n
+		}
+		if f&fOnTime != 0 {
+			*ontime += n
+		}
+		if f&fDone != 0 {
+			*done += n
+		}
+		if f&fVerified != 0 {
+			*ver += n
+		}
+	}
+	flags(r.FC, &g.DueByEnd, &g.OnTime, &g.Done, &g.Verified)
+	if r.KP != 0 {
+		g.PrevItems += n
+	}
+	if r.KP >= kRed && r.KP <= kGreen {
+		g.PrevOpen += n
+	}
+	if r.KP == kRed {
+		g.PrevRed += n
+	}
+	flags(r.FP, &g.PrevDueByEnd, &g.PrevOnTime, &g.PrevDone, &g.PrevVerified)
+}
+
+// ReportGroups streams the report's counts by unit and source, ordered by
+// unit and source: one sequential pass over the commitments. The database
+// sorts each commitment into its kind at both instants and counts them; the
+// few hundred kinds are summed here.
 func (db *DB) ReportGroups(ctx context.Context, p ReportParams, fn func(*ReportGroup) error) error {
 	query, args, err := db.reportGroupsSQL(p)
 	if err != nil {
 		return err
 	}
-	rows, err := db.db.QueryxContext(ctx, query, args...)
+	// The kinds are few (hundreds), so PostgreSQL should hash them rather
+	// than sort a million rows: it cannot know, so sorting is discouraged
+	// and the hash table given room.
+	rows, done, err := db.reportQuery(ctx, query, args, "SET LOCAL enable_sort = off", "SET LOCAL work_mem = '64MB'")
 	if err != nil {
 		return fmt.Errorf("report groups: %w", err)
 	}
-	defer rows.Close()
+	defer done()
+	groups := map[[2]int64]*ReportGroup{}
 	for rows.Next() {
-		var g reportGroupRow
-		if err := rows.StructScan(&g); err != nil {
+		var r reportKindRow
+		if err := rows.StructScan(&r); err != nil {
 			return fmt.Errorf("report groups: %w", err)
 		}
-		g.OldestRedDue = g.OldestRed.D
-		if err := fn(&g.ReportGroup); err != nil {
+		r.KC, r.FC, r.KP, r.FP = r.Code&15, r.Code>>4&15, r.Code>>8&15, r.Code>>12&15
+		key := [2]int64{r.UnitID, r.SourceID}
+		g, ok := groups[key]
+		if !ok {
+			g = &ReportGroup{UnitID: r.UnitID, SourceID: r.SourceID}
+			groups[key] = g
+		}
+		g.add(&r)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("report groups: %w", err)
+	}
+	keys := make([][2]int64, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i][0] != keys[j][0] {
+			return keys[i][0] < keys[j][0]
+		}
+		return keys[i][1] < keys[j][1]
+	})
+	for _, k := range keys {
+		if err := fn(groups[k]); err != nil {
 			return err
 		}
 	}
-	return rows.Err()
+	return nil
+}
+
+// kindSQL returns the light kind and the flags of a commitment as of :X_to
+// from the stage-one columns st_X, due_X, done_X and ver_X (see
+// reportKindRow).
+func (db *DB) kindSQL(x string, loc *time.Location, until time.Time) (k, f string) {
+	r := strings.NewReplacer("$X", x)
+	k = r.Replace(`CASE WHEN st_$X IS NULL THEN 0
+		WHEN st_$X IN ('open','in_progress') THEN (CASE WHEN due_$X < :$X_day THEN 1 WHEN due_$X <= :$X_warn THEN 2 ELSE 3 END)
+		WHEN st_$X = 'done' THEN 4 WHEN st_$X = 'verified' THEN 5 ELSE 6 END`)
+	f = r.Replace(`(CASE WHEN st_$X <> 'cancelled' AND due_$X < :$X_day THEN 1 ELSE 0 END)
+		+ (CASE WHEN st_$X IN ('done','verified') AND due_$X < :$X_day AND ` + db.doneByDueSQL("done_"+x, "due_"+x, loc, until) + ` THEN 2 ELSE 0 END)
+		+ (CASE WHEN st_$X IN ('done','verified') AND done_$X >= :$X_from AND done_$X < :$X_to THEN 4 ELSE 0 END)
+		+ (CASE WHEN st_$X = 'verified' AND ver_$X >= :$X_from AND ver_$X < :$X_to THEN 8 ELSE 0 END)`)
+	return k, f
 }
 
 func (db *DB) reportGroupsSQL(p ReportParams) (string, []any, error) {
 	loc := p.loc()
-	const act = `st_c IN ('open','in_progress')`
-	const red = act + ` AND due_c < :c_day`
-	const prevRed = `st_p IN ('open','in_progress') AND due_p < :p_day`
-	when := func(cond string) string { return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
-	q := `SELECT COALESCE(unit_id, 0) AS unit_id, class,
-		COUNT(*) AS items,
-		` + when(act) + ` AS open,
-		` + when(red) + ` AS red,
-		` + when(act+` AND due_c >= :c_day AND due_c <= :c_warn`) + ` AS yellow,
-		` + when(act+` AND (due_c IS NULL OR due_c > :c_warn)`) + ` AS green,
-		` + when(red+` AND NOT (st_p IS NOT NULL AND `+prevRed+`)`) + ` AS newly_red,
-		` + when(`st_c IN ('done','verified')`) + ` AS closed,
-		` + when(`st_c = 'cancelled'`) + ` AS cancelled,
-		` + when(`st_c IN ('done','verified') AND done_c >= :c_from AND done_c < :c_to`) + ` AS done,
-		` + when(`st_c = 'verified' AND ver_c >= :c_from AND ver_c < :c_to`) + ` AS verified,
-		` + when(`st_c <> 'cancelled' AND due_c < :c_day`) + ` AS due_by_end,
-		` + when(`st_c IN ('done','verified') AND due_c < :c_day AND `+db.localDate("done_c", loc, p.Cur.To)+` <= due_c`) + ` AS on_time,
-		MIN(CASE WHEN ` + red + ` THEN due_c END) AS oldest_red_due,
-		` + when(`st_p IS NOT NULL`) + ` AS prev_items,
-		` + when(`st_p IN ('open','in_progress')`) + ` AS prev_open,
-		` + when(`st_p IS NOT NULL AND `+prevRed) + ` AS prev_red,
-		` + when(`st_p IN ('done','verified') AND done_p >= :p_from AND done_p < :p_to`) + ` AS prev_done,
-		` + when(`st_p = 'verified' AND ver_p >= :p_from AND ver_p < :p_to`) + ` AS prev_verified,
-		` + when(`st_p IS NOT NULL AND st_p <> 'cancelled' AND due_p < :p_day`) + ` AS prev_due_by_end,
-		` + when(`st_p IN ('done','verified') AND due_p < :p_day AND `+db.localDate("done_p", loc, p.Cur.To)+` <= due_p`) + ` AS prev_on_time
-	FROM (SELECT c.id, c.unit_id, COALESCE(s.classification, '') AS class,` + asOfCols("c") + `,` + asOfCols("p") + `
-		FROM commitments c LEFT JOIN sources s ON s.id = c.source_id
-		WHERE c.created_at < :c_to` + db.noFlatten() + `) a
-	GROUP BY COALESCE(unit_id, 0), class
-	ORDER BY COALESCE(unit_id, 0), class`
+	kc, fc := db.kindSQL("c", loc, p.Cur.To)
+	kp, fp := db.kindSQL("p", loc, p.Cur.To)
+	// The kinds are packed into one number, and only a red commitment's
+	// due date kept, so that what SQLite sorts to group is small.
+	q := `SELECT unit_id, source_id, code, COUNT(*) AS n, MIN(red_due) AS min_due
+	FROM (SELECT unit_id, source_id, k_c + 16 * f_c + 256 * k_p + 4096 * f_p AS code,
+			CASE WHEN k_c = 1 THEN due_c END AS red_due
+		FROM (SELECT COALESCE(unit_id, 0) AS unit_id, COALESCE(source_id, 0) AS source_id, due_c,
+				` + kc + ` AS k_c,
+				` + fc + ` AS f_c,
+				` + kp + ` AS k_p,
+				` + fp + ` AS f_p
+			FROM (SELECT c.unit_id, c.source_id` + asOfCols("c", "st", "due", "done", "ver") + asOfCols("p", "st", "due", "done", "ver") + `
+				FROM commitments c WHERE c.created_at < :c_to` + db.noFlatten() + `) a` + db.noFlatten() + `) b` + db.noFlatten() + `) k
+	GROUP BY unit_id, source_id, code`
 	return db.named(q, p, nil)
 }
 
@@ -317,35 +509,6 @@ func (db *DB) ReportExtensions(ctx context.Context, p ReportParams) ([]ReportExt
 	return out, nil
 }
 
-// ReportSatisfaction counts the sources of one unit (0: all units) by the
-// deputies' satisfaction, among sources with a commitment of that unit that
-// existed at the end of the period. Satisfaction has no history: it is the
-// current value.
-type ReportSatisfaction struct {
-	UnitID       int64  `db:"unit_id"`
-	Satisfaction string `db:"satisfaction"`
-	Sources      int    `db:"n"`
-}
-
-// ReportSatisfactions returns the satisfaction counts by unit, and for all
-// units together with UnitID 0 and Total set.
-func (db *DB) ReportSatisfactions(ctx context.Context, p ReportParams) (byUnit, total []ReportSatisfaction, err error) {
-	q := `SELECT COALESCE(x.unit_id, 0) AS unit_id, s.satisfaction, COUNT(*) AS n
-		FROM (SELECT DISTINCT c.unit_id, c.source_id FROM commitments c WHERE c.source_id IS NOT NULL AND c.created_at < ?) x
-		JOIN sources s ON s.id = x.source_id
-		GROUP BY COALESCE(x.unit_id, 0), s.satisfaction`
-	if err := db.db.SelectContext(ctx, &byUnit, db.db.Rebind(q), tm(p.Cur.To)); err != nil {
-		return nil, nil, fmt.Errorf("report satisfaction: %w", err)
-	}
-	q = `SELECT 0 AS unit_id, s.satisfaction, COUNT(*) AS n FROM sources s
-		WHERE EXISTS (SELECT 1 FROM commitments c WHERE c.source_id = s.id AND c.created_at < ?)
-		GROUP BY s.satisfaction`
-	if err := db.db.SelectContext(ctx, &total, db.db.Rebind(q), tm(p.Cur.To)); err != nil {
-		return nil, nil, fmt.Errorf("report satisfaction: %w", err)
-	}
-	return byUnit, total, nil
-}
-
 // ReportOwner is an owner of an open commitment who cannot be reached.
 type ReportOwner struct {
 	UnitID    int64  `db:"unit_id"`
@@ -364,7 +527,7 @@ func (db *DB) ReportUnreachable(ctx context.Context, p ReportParams) ([]ReportOw
 	q := `SELECT COALESCE(c.unit_id, 0) AS unit_id, ct.id AS contact_id, ct.key, ct.name,
 		CASE WHEN ct.chat_id = 0 THEN 'no linked Telegram chat' ELSE ct.unreachable_why END AS why
 		FROM contacts ct JOIN commitment_owners o ON o.contact_id = ct.id JOIN commitments c ON c.id = o.commitment_id
-		WHERE (ct.unreachable OR ct.chat_id = 0) AND c.created_at < :c_to AND ` + stStatusSQL + ` IN ('open','in_progress')
+		WHERE (ct.unreachable OR ct.chat_id = 0) AND c.created_at < :c_to AND ` + asOf("c", "st") + ` IN ('open','in_progress')
 		GROUP BY COALESCE(c.unit_id, 0), ct.id, ct.key, ct.name, ct.chat_id, ct.unreachable_why
 		ORDER BY COALESCE(c.unit_id, 0), ct.key`
 	query, args, err := db.named(q, p, nil)
@@ -372,7 +535,7 @@ func (db *DB) ReportUnreachable(ctx context.Context, p ReportParams) ([]ReportOw
 		return nil, err
 	}
 	var out []ReportOwner
-	if err := db.db.SelectContext(ctx, &out, query, args...); err != nil {
+	if err := db.reportSelect(ctx, &out, query, args); err != nil {
 		return nil, fmt.Errorf("report unreachable owners: %w", err)
 	}
 	return out, nil
@@ -415,10 +578,19 @@ type ReportSource struct {
 // ones aside), at the end of the period, and no second reply recorded on or
 // before its last day.
 func (db *DB) ReportSecondReplyOwed(ctx context.Context, p ReportParams) ([]ReportSource, error) {
+	// Verified and cancelled are final, so a source with a commitment that
+	// is neither now, and has not changed since the instant, cannot
+	// qualify: that rules out most sources with one index probe each
+	// before any history is read.
 	q := `SELECT s.id, s.key, s.number, s.title, s.reply_doc_no, s.classification, s.handling_unit, s.deputies, COUNT(*) AS n
-		FROM (SELECT c.source_id, ` + stStatusSQL + ` AS st FROM commitments c JOIN sources s ON s.id = c.source_id
-			WHERE c.created_at < :c_to AND (s.classification LIKE 'B%' OR s.classification LIKE '乙%')
-				AND (s.second_reply_on IS NULL OR s.second_reply_on = '' OR s.second_reply_on >= :c_day)` + db.noFlatten() + `) x
+		FROM (SELECT c.source_id, ` + asOf("c", "st") + ` AS st
+			FROM (SELECT s.id FROM sources s
+				WHERE (s.classification LIKE 'B%' OR s.classification LIKE '乙%')
+					AND (s.second_reply_on IS NULL OR s.second_reply_on = '' OR s.second_reply_on >= :c_day)
+					AND NOT EXISTS (SELECT 1 FROM commitments o WHERE o.source_id = s.id AND o.created_at < :c_to
+						AND o.updated_at < :c_to AND o.status NOT IN ('verified', 'cancelled'))` + db.noFlatten() + `) cand
+			JOIN commitments c ON c.source_id = cand.id
+			WHERE c.created_at < :c_to` + db.noFlatten() + `) x
 		JOIN sources s ON s.id = x.source_id
 		GROUP BY s.id, s.key, s.number, s.title, s.reply_doc_no, s.classification, s.handling_unit, s.deputies
 		HAVING SUM(CASE WHEN x.st = 'verified' THEN 1 ELSE 0 END) > 0
@@ -429,7 +601,7 @@ func (db *DB) ReportSecondReplyOwed(ctx context.Context, p ReportParams) ([]Repo
 		return nil, err
 	}
 	var out []ReportSource
-	if err := db.db.SelectContext(ctx, &out, query, args...); err != nil {
+	if err := db.reportSelect(ctx, &out, query, args); err != nil {
 		return nil, fmt.Errorf("report second replies: %w", err)
 	}
 	return out, nil
@@ -476,7 +648,6 @@ type reportItemRow struct {
 	SourceKey    string         `db:"source_key"`
 	SourceNumber string         `db:"source_number"`
 	Class        string         `db:"class"`
-	Owners       string         `db:"owners"`
 	LPPercent    sql.NullInt64  `db:"lp_percent"`
 	LPNote       sql.NullString `db:"lp_note"`
 	LPAt         dbTime         `db:"lp_at"`
@@ -484,17 +655,23 @@ type reportItemRow struct {
 	LastProgress dbTime         `db:"last_progress_at"`
 }
 
-// ownerSep separates owner names in the aggregated owners column.
-const ownerSep = "\x1f"
-
-// ownersSQL aggregates the owner names of commitment c in order: the
-// aggregate is spelled differently by the two dialects.
-func (db *DB) ownersSQL() string {
-	agg := "group_concat(ct.name, '" + ownerSep + "' ORDER BY o.position, ct.key)"
-	if db.dialect == Postgres {
-		agg = "string_agg(ct.name, '" + ownerSep + "' ORDER BY o.position, ct.key)"
+// contactNames maps contact ids to names.
+func (db *DB) contactNames(ctx context.Context) (map[string]string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, name FROM contacts`)
+	if err != nil {
+		return nil, fmt.Errorf("contact names: %w", err)
 	}
-	return `(SELECT ` + agg + ` FROM commitment_owners o JOIN contacts ct ON ct.id = o.contact_id WHERE o.commitment_id = c.id)`
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[strconv.FormatInt(id, 10)] = name
+	}
+	return out, rows.Err()
 }
 
 // Report item orders.
@@ -526,25 +703,49 @@ func (db *DB) ReportItems(ctx context.Context, p ReportParams, f ReportItemFilte
 	if err != nil {
 		return err
 	}
-	rows, err := db.db.QueryxContext(ctx, query, args...)
+	names, err := db.contactNames(ctx)
+	if err != nil {
+		return err
+	}
+	rows, done, err := db.reportQuery(ctx, query, args, sortSetting(f))
 	if err != nil {
 		return fmt.Errorf("report items: %w", err)
 	}
-	defer rows.Close()
+	defer done()
 	day := p.Day(p.Cur)
 	at := day.Start(time.UTC)
-	var r reportItemRow
+	// Owners are read a batch of items at a time, on another connection:
+	// one indexed query per batch instead of a subquery per item.
+	const batch = 500
+	buf := make([]*ReportItem, 0, batch)
+	flush := func() error {
+		ids := make([]int64, len(buf))
+		for i, it := range buf {
+			ids[i] = it.ID
+		}
+		owners, err := db.ownerIDs(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, it := range buf {
+			for _, o := range owners[it.ID] {
+				it.Owners = append(it.Owners, names[o])
+			}
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		buf = buf[:0]
+		return nil
+	}
 	for rows.Next() {
-		r = reportItemRow{}
+		var r reportItemRow
 		if err := rows.StructScan(&r); err != nil {
 			return fmt.Errorf("report items: %w", err)
 		}
 		it := &ReportItem{ID: r.ID, Key: r.Key, Title: r.Title, Unit: r.Unit, SourceKey: r.SourceKey, SourceNumber: r.SourceNumber,
 			Class: r.Class, Category: r.Category, Strength: r.Strength, DuePrecision: r.DuePrecision,
 			Status: domain.Status(r.Status), Due: r.Due.D}
-		if r.Owners != "" {
-			it.Owners = strings.Split(r.Owners, ownerSep)
-		}
 		it.Light = domain.LightOf(it.Status, it.Due, at, time.UTC, p.WarnDays)
 		if it.Status.Active() {
 			it.DaysOverdue = domain.DaysOverdue(it.Due, at, time.UTC)
@@ -562,11 +763,61 @@ func (db *DB) ReportItems(ctx context.Context, p ReportParams, f ReportItemFilte
 		if it.Status == domain.Done || it.Status == domain.Verified {
 			it.DoneAt = r.DoneAt.ptr()
 		}
-		if err := fn(it); err != nil {
-			return err
+		if buf = append(buf, it); len(buf) == batch {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("report items: %w", err)
+	}
+	return flush()
+}
+
+// sortSetting steers PostgreSQL to read every commitment in id order
+// through the primary key rather than sort them all on disk.
+func sortSetting(f ReportItemFilter) string {
+	if len(f.Lights) == 0 && f.Limit == 0 && f.DueBefore.IsZero() {
+		return "SET LOCAL enable_sort = off"
+	}
+	return ""
+}
+
+// ownerIDs returns the owner contact ids of each commitment, in order.
+func (db *DB) ownerIDs(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	out := make(map[int64][]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// A batch of the full list is a run of ascending ids: one range scan
+	// of the primary key is cheaper than a long IN list.
+	var q string
+	var args []any
+	if slices.IsSorted(ids) {
+		q, args = `SELECT commitment_id, contact_id FROM commitment_owners WHERE commitment_id BETWEEN ? AND ?
+			ORDER BY commitment_id, position, contact_id`, []any{ids[0], ids[len(ids)-1]}
+	} else {
+		var err error
+		q, args, err = sqlx.In(`SELECT commitment_id, contact_id FROM commitment_owners WHERE commitment_id IN (?)
+			ORDER BY commitment_id, position, contact_id`, ids)
+		if err != nil {
+			return nil, err
+		}
+	}
+	rows, err := db.db.QueryContext(ctx, db.db.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("report owners: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, o int64
+		if err := rows.Scan(&c, &o); err != nil {
+			return nil, err
+		}
+		out[c] = append(out[c], strconv.FormatInt(o, 10))
+	}
+	return out, rows.Err()
 }
 
 func (db *DB) reportItemsSQL(p ReportParams, f ReportItemFilter) (string, []any, error) {
@@ -574,24 +825,33 @@ func (db *DB) reportItemsSQL(p ReportParams, f ReportItemFilter) (string, []any,
 	if f.Order == OrderByOverdue {
 		order = "x.due_c, c.id"
 	}
-	var conds []string
+	// The light conditions are written twice: on the as-of columns, and on
+	// the current ones for the commitments not changed since the instant,
+	// so that only those that may qualify are reconstructed.
+	var conds, fast []string
 	for _, l := range f.Lights {
+		var cond string
 		switch l {
 		case domain.Red:
-			conds = append(conds, `(st_c IN ('open','in_progress') AND due_c < :c_day)`)
+			cond = `(st IN ('open','in_progress') AND due < :c_day)`
 		case domain.Yellow:
-			conds = append(conds, `(st_c IN ('open','in_progress') AND due_c >= :c_day AND due_c <= :c_warn)`)
+			cond = `(st IN ('open','in_progress') AND due >= :c_day AND due <= :c_warn)`
 		case domain.Green:
-			conds = append(conds, `(st_c IN ('open','in_progress') AND (due_c IS NULL OR due_c > :c_warn))`)
+			cond = `(st IN ('open','in_progress') AND (due IS NULL OR due > :c_warn))`
 		case domain.LDone:
-			conds = append(conds, `(st_c IN ('done','verified'))`)
+			cond = `(st IN ('done','verified'))`
 		case domain.Grey:
-			conds = append(conds, `(st_c = 'cancelled')`)
+			cond = `(st = 'cancelled')`
+		default:
+			continue
 		}
+		conds = append(conds, strings.NewReplacer("st", "st_c", "due", "due_c").Replace(cond))
+		fast = append(fast, strings.NewReplacer("st", "c.status", "due", "c.due").Replace(cond))
 	}
-	where := ""
+	where, candidates := "", ""
 	if len(conds) > 0 {
 		where = "(" + strings.Join(conds, " OR ") + ")"
+		candidates = " AND (" + strings.Join(fast, " OR ") + " OR c.updated_at >= :c_to)"
 	}
 	if !f.DueBefore.IsZero() {
 		if where != "" {
@@ -603,38 +863,42 @@ func (db *DB) reportItemsSQL(p ReportParams, f ReportItemFilter) (string, []any,
 	if f.Limit > 0 {
 		limit = fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	inner := `SELECT c.id,` + asOfCols("c") + ` FROM commitments c WHERE c.created_at < :c_to`
-	var from string
+	cols := `c.key, c.title, c.category, c.strength, c.due_precision,
+		COALESCE(u.name, '') AS unit, COALESCE(s.key, '') AS source_key, COALESCE(s.number, '') AS source_number,
+		COALESCE(s.classification, '') AS class,
+		lp.percent AS lp_percent, lp.note AS lp_note, lp.created_at AS lp_at, c.progress, c.last_progress_at`
+	joins := `LEFT JOIN units u ON u.id = c.unit_id
+		LEFT JOIN sources s ON s.id = c.source_id
+		LEFT JOIN progress_updates lp ON lp.id = (CASE WHEN c.last_progress_at IS NOT NULL THEN
+			(SELECT pu.id FROM progress_updates pu WHERE pu.commitment_id = c.id
+				AND pu.created_at < :c_to ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1) END)`
+	var q string
 	if where == "" && limit == "" {
-		// Every commitment, by id: one pass, nothing to sort but the
-		// commitments themselves.
-		from = `(` + inner + db.noFlatten() + `) x JOIN commitments c ON c.id = x.id`
+		// Every commitment, by id: one pass over the table in its own
+		// order, each history probe evaluated once.
+		q = `SELECT c.id AS id` + asOfCols("c", "st", "due", "done") + `, ` + cols + `
+		FROM commitments c ` + joins + `
+		WHERE c.created_at < :c_to
+		ORDER BY c.id`
 	} else {
+		// A selection: the as-of columns are computed once in a subquery,
+		// filtered and sorted there, and only the rows kept are joined.
 		innerOrder := "id"
 		if f.Order == OrderByOverdue {
 			innerOrder = "due_c, id"
 		}
-		from = `(SELECT y.* FROM (` + inner + db.noFlatten() + `) y WHERE ` + orTrue(where) + ` ORDER BY ` + innerOrder + limit + `) x
-			JOIN commitments c ON c.id = x.id`
-	}
-	q := `SELECT x.id, x.st_c, x.due_c, x.done_c, c.key, c.title, c.category, c.strength, c.due_precision,
-		COALESCE(u.name, '') AS unit, COALESCE(s.key, '') AS source_key, COALESCE(s.number, '') AS source_number,
-		COALESCE(s.classification, '') AS class, COALESCE(` + db.ownersSQL() + `, '') AS owners,
-		lp.percent AS lp_percent, lp.note AS lp_note, lp.created_at AS lp_at, c.progress, c.last_progress_at
-		FROM ` + from + `
-		LEFT JOIN units u ON u.id = c.unit_id
-		LEFT JOIN sources s ON s.id = c.source_id
-		LEFT JOIN progress_updates lp ON lp.id = (SELECT pu.id FROM progress_updates pu WHERE pu.commitment_id = c.id
-			AND pu.created_at < :c_to ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1)
+		if where == "" {
+			where = "1 = 1"
+		}
+		q = `SELECT x.id, x.st_c, x.due_c, x.done_c, ` + cols + `
+		FROM (SELECT y.* FROM (SELECT c.id` + asOfCols("c", "st", "due", "done") + ` FROM commitments c
+				WHERE c.created_at < :c_to` + candidates + db.noFlatten() + `) y
+			WHERE ` + where + ` ORDER BY ` + innerOrder + limit + `) x
+		JOIN commitments c ON c.id = x.id
+		` + joins + `
 		ORDER BY ` + order
-	return db.named(q, p, map[string]any{"due_before": f.DueBefore.String()})
-}
-
-func orTrue(where string) string {
-	if where == "" {
-		return "1 = 1"
 	}
-	return where
+	return db.named(q, p, map[string]any{"due_before": f.DueBefore.String()})
 }
 
 // PendingExtensionItem is an extension request waiting for a decision.
