@@ -19,7 +19,8 @@ type Scanner struct {
 	DB     *store.DB
 	Policy remind.Policy
 	Logger *slog.Logger
-	// Batch is how many due commitments one query reads (default 500).
+	// Batch is how many due commitments one query reads and one
+	// transaction records (default 1000).
 	Batch int
 	// Observe, if set, is told each scan's duration and how many rows it
 	// enqueued (metrics).
@@ -45,7 +46,7 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time, dryRun bool) (ScanRes
 	}
 	batch := s.Batch
 	if batch <= 0 {
-		batch = 500
+		batch = 1000
 	}
 	seen := map[int64]bool{}
 	for {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"duban/domain"
 )
@@ -30,6 +31,8 @@ type ScanItem struct {
 // DueForScan returns up to limit commitments whose next reminder time is at
 // or before now, earliest first. Thanks to the partial index on
 // next_remind_at, its cost grows with what is due, not with what is stored.
+// Ties are not ordered by id on purpose: that would make the database sort
+// every due row for each batch instead of reading the index in order.
 func (db *DB) DueForScan(ctx context.Context, now time.Time, limit int) ([]ScanItem, error) {
 	type row struct {
 		commitmentRow
@@ -37,7 +40,7 @@ func (db *DB) DueForScan(ctx context.Context, now time.Time, limit int) ([]ScanI
 	}
 	var rows []row
 	q := `SELECT ` + commitmentColumns + `, c.next_remind_at` + commitmentFrom +
-		` WHERE c.next_remind_at IS NOT NULL AND c.next_remind_at <= ? ORDER BY c.next_remind_at, c.id LIMIT ?`
+		` WHERE c.next_remind_at IS NOT NULL AND c.next_remind_at <= ? ORDER BY c.next_remind_at LIMIT ?`
 	if err := db.db.SelectContext(ctx, &rows, db.db.Rebind(q), tm(now), limit); err != nil {
 		return nil, fmt.Errorf("scan: %w", err)
 	}
@@ -63,20 +66,29 @@ func (db *DB) DueForScan(ctx context.Context, now time.Time, limit int) ([]ScanI
 	return out, nil
 }
 
-// ownerContacts returns the owner contacts of each commitment.
+// ownerContacts returns the owner contacts of each commitment. On
+// PostgreSQL the ids go as one array parameter: with a long IN list the
+// planner estimates badly and may scan the whole owners table.
 func ownerContacts(ctx context.Context, q *sqlx.DB, ids []int64) (map[int64][]*domain.Contact, error) {
-	query, args, err := sqlx.In(`SELECT o.commitment_id AS cid, ct.id, ct.key, ct.name, COALESCE(u.name, '') AS unit, ct.role, ct.phone,
+	const cols = `SELECT o.commitment_id AS cid, ct.id, ct.key, ct.name, COALESCE(u.name, '') AS unit, ct.role, ct.phone,
 		ct.telegram_user_id, ct.chat_id, ct.language, ct.unreachable, ct.unreachable_why
-		FROM commitment_owners o JOIN contacts ct ON ct.id = o.contact_id LEFT JOIN units u ON u.id = ct.unit_id
-		WHERE o.commitment_id IN (?) ORDER BY o.commitment_id, o.position`, ids)
-	if err != nil {
-		return nil, err
+		FROM commitment_owners o JOIN contacts ct ON ct.id = o.contact_id LEFT JOIN units u ON u.id = ct.unit_id`
+	var query string
+	var args []any
+	if q.DriverName() == "postgres" {
+		query, args = cols+` WHERE o.commitment_id = ANY($1) ORDER BY o.commitment_id, o.position`, []any{pq.Array(ids)}
+	} else {
+		var err error
+		query, args, err = sqlx.In(cols+` WHERE o.commitment_id IN (?) ORDER BY o.commitment_id, o.position`, ids)
+		if err != nil {
+			return nil, err
+		}
 	}
 	var rows []struct {
 		CID int64 `db:"cid"`
 		contactRow
 	}
-	if err := q.SelectContext(ctx, &rows, q.Rebind(query), args...); err != nil {
+	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("owner contacts: %w", err)
 	}
 	out := make(map[int64][]*domain.Contact, len(ids))
