@@ -11,7 +11,7 @@ import (
 
 // scheduledReports are the digest and monthly report jobs.
 func (m *Main) scheduledReports(p *parts) []scheduler.Entry {
-	return nil
+	return reportEntries(p)
 }
 
 // reporter gives the bot's /report the monthly report; nil until the

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/spf13/cobra"
+
+	"duban/bot"
+	"duban/config"
+	"duban/report"
+	"duban/scheduler"
+	"duban/store"
+)
+
+func init() {
+	extraCommands = append(extraCommands, (*Main).reportCommand)
+	// The bot's /report, in serve and in `duban chat`.
+	reporter = func(m *Main, p *parts) bot.Reporter {
+		return reportSender{cfg: p.cfg, db: func(context.Context) (*store.DB, error) { return p.db, nil }}
+	}
+	chatReporter = func(m *Main) bot.Reporter {
+		return reportSender{db: m.store, config: m.config}
+	}
+}
+
+// reportSender is the bot's Reporter: the report package bound to a
+// database and a configuration.
+type reportSender struct {
+	cfg    *config.Config
+	config func() (*config.Config, error) // when cfg is not loaded yet
+	db     func(context.Context) (*store.DB, error)
+}
+
+// SendMonthly queues the report of month for chatID and returns the note
+// for the person who asked.
+func (s reportSender) SendMonthly(ctx context.Context, month string, chatID int64) (string, error) {
+	cfg := s.cfg
+	if cfg == nil {
+		var err error
+		if cfg, err = s.config(); err != nil {
+			return "", err
+		}
+	}
+	db, err := s.db(ctx)
+	if err != nil {
+		return "", err
+	}
+	return report.SendMonthly(ctx, db, cfg, month, chatID)
+}
+
+// reportEntries are serve's weekly digest (schedule.digest) and monthly
+// report (schedule.monthly_report) jobs. Both are idempotent by their dedup
+// keys. The monthly report also runs when a replica becomes the leader,
+// so that one missed while no duban ran goes out late rather than never;
+// it does nothing before this month's scheduled time.
+func reportEntries(p *parts) []scheduler.Entry {
+	cfg, db, log := p.cfg, p.db, p.log
+	monthly, err := cron.ParseStandard(cfg.Schedule.MonthlyReport)
+	return []scheduler.Entry{
+		{Name: "digest", Spec: cfg.Schedule.Digest, Job: func(ctx context.Context, now time.Time) error {
+			n, err := report.EnqueueDigest(ctx, db, cfg, now)
+			if n > 0 {
+				log.Info("weekly digest queued")
+			}
+			return err
+		}},
+		{Name: "monthly report", Spec: cfg.Schedule.MonthlyReport, AtStart: true, Job: func(ctx context.Context, now time.Time) error {
+			local := now.In(cfg.Location)
+			first := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, cfg.Location)
+			if err == nil && now.Before(monthly.Next(first.Add(-time.Second))) {
+				return nil // this month's report is not due yet
+			}
+			month := report.MonthBefore(now, cfg.Location).String()
+			n, err := report.EnqueueMonthly(ctx, db, cfg, month)
+			if n > 0 {
+				log.Info("monthly report queued", "month", month, "messages", n)
+			}
+			return err
+		}},
+	}
+}
+
+func (m *Main) reportCommand() *cobra.Command {
+	var month, format, out string
+	var send bool
+	c := &cobra.Command{
+		Use:   "report",
+		Short: "the monthly report (default: the month just ended); --send queues it for the supervision chat",
+		Long: `Prints the monthly report of --month (YYYY-MM, default the month just ended), as it
+stood at 24:00 on its last day. text, md and csv go to standard output unless --out
+names a file; xlsx and png need --out. --send queues the text, the xlsx and the png
+for telegram.supervision_chat_id once per month (duban serve delivers them); with
+--send and no --format nothing is printed but a confirmation.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if !slices.Contains(report.Formats, format) {
+				return usagef("report: --format: want text, md, csv, xlsx or png, got %q", format)
+			}
+			render := !send || c.Flags().Changed("format") || out != ""
+			if render && (format == "xlsx" || format == "png") && out == "" {
+				return usagef("report: --format %s needs --out FILE", format)
+			}
+			cfg, err := m.config()
+			if err != nil {
+				return err
+			}
+			mo := report.MonthBefore(m.Now(), cfg.Location)
+			if month != "" {
+				if mo, err = report.ParseMonth(month); err != nil {
+					return usagef("report: --month: %v", err)
+				}
+			}
+			db, err := m.store(c.Context())
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			progress := func(format string, args ...any) {
+				if m.IsTerminal {
+					fmt.Fprintf(m.Stderr, "report %s: %s (%.1fs)\n", mo, fmt.Sprintf(format, args...), time.Since(start).Seconds())
+				}
+			}
+			if send {
+				progress("queueing text, xlsx and png")
+				n, err := report.EnqueueMonthly(c.Context(), db, cfg, mo.String())
+				if err != nil {
+					return err
+				}
+				switch {
+				case cfg.Telegram.SupervisionChatID == 0:
+					fmt.Fprintf(m.Stderr, "duban: report %s: telegram.supervision_chat_id is not set; %d message(s) recorded as undeliverable\n", mo, n)
+				case n == 0:
+					fmt.Fprintf(m.Stdout, "report %s: already queued, not queued again\n", mo)
+				default:
+					fmt.Fprintf(m.Stdout, "report %s: %d message(s) queued for chat %d\n", mo, n, cfg.Telegram.SupervisionChatID)
+				}
+				if !render {
+					return nil
+				}
+			}
+			opts := report.OptionsFor(cfg, mo)
+			opts.Logger = m.log()
+			progress("counting")
+			r, err := report.Build(c.Context(), db, opts)
+			if err != nil {
+				return err
+			}
+			progress("writing %s", format)
+			if err := m.writeReport(c, r, format, out); err != nil {
+				return err
+			}
+			progress("done")
+			return nil
+		},
+	}
+	c.Flags().StringVar(&month, "month", "", "the month, YYYY-MM (default: the month just ended)")
+	c.Flags().StringVar(&format, "format", "text", "text, md, csv, xlsx or png")
+	c.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output (required for xlsx and png)")
+	c.Flags().BoolVar(&send, "send", false, "queue the text, xlsx and png for the supervision chat (once per month)")
+	return c
+}
+
+// writeReport renders r to the file out, or to standard output.
+func (m *Main) writeReport(c *cobra.Command, r *report.Report, format, out string) error {
+	var w io.Writer = m.Stdout
+	var f *os.File
+	if out != "" {
+		var err error
+		if f, err = os.Create(out); err != nil {
+			return usagef("report: --out: %v", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err := r.Render(c.Context(), format, bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if f != nil {
+		return f.Close()
+	}
+	return nil
+}
