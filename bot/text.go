@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"duban/domain"
+	"duban/notify"
 )
 
 // words is the bot's vocabulary in one language. Strings with verbs are
@@ -375,24 +376,7 @@ func (w *words) syntax(n Name) string {
 
 // PlainText turns the bot's HTML into plain text, as a terminal or a
 // callback answer shows it: tags dropped, entities decoded.
-func PlainText(s string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		b.WriteString(s[:i])
-		j := strings.IndexByte(s[i:], '>')
-		if j < 0 {
-			b.WriteString(s[i:])
-			break
-		}
-		s = s[i+j+1:]
-	}
-	return html.UnescapeString(b.String())
-}
+func PlainText(s string) string { return notify.StripHTML(s) }
 
 // htmlToPlain is PlainText cut to fit a callback answer (200 characters).
 func htmlToPlain(s string) string { return cut(PlainText(s), 190) }

@@ -142,7 +142,7 @@ func (p *responder) answer(ctx context.Context, updateID int64, o Out) {
 func (p *responder) edit(ctx context.Context, updateID int64, o Out) {
 	cfg := tgbotapi.NewEditMessageText(o.ChatID, o.EditMessageID, o.Text)
 	cfg.ParseMode = tgbotapi.ModeHTML
-	if kb := keyboard(o.Buttons); kb != nil {
+	if kb := notify.Keyboard(o.Buttons); kb != nil {
 		cfg.ReplyMarkup = kb
 	}
 	if _, err := p.tg.BotContext(ctx).Request(cfg); err != nil {
@@ -154,24 +154,6 @@ func (p *responder) edit(ctx context.Context, updateID int64, o Out) {
 // errors carry the request URL, and so the token.
 func (p *responder) redact(err error) string {
 	return notify.Redact(err.Error(), p.tg.BotContext(context.Background()).Token)
-}
-
-// keyboard turns rows of buttons into an inline keyboard; nil for none.
-func keyboard(rows [][]notify.Button) *tgbotapi.InlineKeyboardMarkup {
-	var kb [][]tgbotapi.InlineKeyboardButton
-	for _, row := range rows {
-		var r []tgbotapi.InlineKeyboardButton
-		for _, b := range row {
-			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
-		}
-		if len(r) > 0 {
-			kb = append(kb, r)
-		}
-	}
-	if len(kb) == 0 {
-		return nil
-	}
-	return &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: kb}
 }
 
 // toStoreButtons converts notify buttons for the outbox.

@@ -152,7 +152,7 @@ func (t *Telegram) Send(ctx context.Context, m Message) (Result, error) {
 		return Result{}, &SendError{Failure: Temporary, Err: err}
 	}
 	bot := t.BotContext(ctx)
-	kb := keyboard(m.Buttons)
+	kb := Keyboard(m.Buttons)
 	if m.Attachment != nil {
 		return t.sendAttachment(bot, m, kb)
 	}
@@ -249,8 +249,8 @@ func (t *Telegram) failed(chat int64, method string, err error) *SendError {
 	return se
 }
 
-// keyboard turns rows of buttons into an inline keyboard; nil for none.
-func keyboard(rows [][]Button) *tgbotapi.InlineKeyboardMarkup {
+// Keyboard turns rows of buttons into an inline keyboard; nil for none.
+func Keyboard(rows [][]Button) *tgbotapi.InlineKeyboardMarkup {
 	var kb [][]tgbotapi.InlineKeyboardButton
 	for _, row := range rows {
 		var r []tgbotapi.InlineKeyboardButton

@@ -432,21 +432,7 @@ func (im *importer) insertCommitments(part []newRow) (map[string]int64, error) {
 		args = append(args, im.rowArgs(r)...)
 	}
 	sb.WriteString(" RETURNING id, key")
-	rows, err := im.tx.QueryxContext(im.ctx, im.tx.Rebind(sb.String()), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ids := make(map[string]int64, len(part))
-	for rows.Next() {
-		var id int64
-		var key string
-		if err := rows.Scan(&id, &key); err != nil {
-			return nil, err
-		}
-		ids[key] = id
-	}
-	return ids, rows.Err()
+	return im.idsByKey(sb.String(), args...)
 }
 
 // copyCommitments streams rows into PostgreSQL with COPY, then reads their
@@ -475,12 +461,17 @@ func (im *importer) copyCommitments(part []newRow) (map[string]int64, error) {
 	if err := stmt.Close(); err != nil {
 		return nil, err
 	}
-	rows, err := im.tx.QueryxContext(im.ctx, `SELECT id, key FROM commitments WHERE key = ANY($1)`, pq.Array(keys))
+	return im.idsByKey(`SELECT id, key FROM commitments WHERE key = ANY(?)`, pq.Array(keys))
+}
+
+// idsByKey runs a query returning (id, key) rows and maps keys to ids.
+func (im *importer) idsByKey(q string, args ...any) (map[string]int64, error) {
+	ids := map[string]int64{}
+	rows, err := im.tx.QueryxContext(im.ctx, im.tx.Rebind(q), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ids := make(map[string]int64, len(part))
 	for rows.Next() {
 		var id int64
 		var key string

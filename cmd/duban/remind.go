@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"duban/notify"
 )
 
 func (m *Main) remindCommand() *cobra.Command {
@@ -38,7 +40,7 @@ func (m *Main) remindCommand() *cobra.Command {
 					if n.DeadReason != "" {
 						to = "nobody (" + n.DeadReason + ")"
 					}
-					fmt.Fprintf(m.Stdout, "── would send %s %s to %s ──\n%s\n\n", n.Kind, n.Stage, to, strings.TrimSpace(stripTags(n.Body)))
+					fmt.Fprintf(m.Stdout, "── would send %s %s to %s ──\n%s\n\n", n.Kind, n.Stage, to, strings.TrimSpace(notify.StripHTML(n.Body)))
 				}
 				fmt.Fprintf(m.Stdout, "dry run: %d reminder(s) for %d commitment(s); nothing written\n", len(res.Reminders), res.Commitments)
 				return nil
@@ -55,21 +57,4 @@ func (m *Main) remindCommand() *cobra.Command {
 	c.Flags().StringVar(&at, "at", "", "scan as of TIME (RFC 3339)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be sent, change nothing")
 	return c
-}
-
-// stripTags turns a message's HTML into plain text for the terminal.
-func stripTags(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			in = true
-		case r == '>':
-			in = false
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&#39;", "'").Replace(b.String())
 }
