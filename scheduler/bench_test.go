@@ -64,6 +64,7 @@ func BenchmarkScan(b *testing.B) {
 			db := storetest.Open(b, backend)
 			bulkLoad(b, db, n, now.Add(24*time.Hour))
 			s := newScanner(db)
+			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				// The due-day reminder of due commitments: lead-30 on 2031-05-31 is
@@ -72,6 +73,13 @@ func BenchmarkScan(b *testing.B) {
 				if _, err := x.Exec(x.Rebind(`UPDATE commitments SET due = ?, next_remind_at = ? WHERE id <= ?`),
 					fmt.Sprintf("2031-05-%02d", 2+i%20), "2031-05-01T00:00:00.000000Z", due); err != nil {
 					b.Fatal(err)
+				}
+				if db.Dialect() == store.Postgres {
+					// The set-up's 10,000-row UPDATE leaves dead tuples
+					// that a real database's autovacuum would clear.
+					if _, err := x.Exec(`VACUUM ANALYZE commitments`); err != nil {
+						b.Fatal(err)
+					}
 				}
 				b.StartTimer()
 				res, err := s.Scan(context.Background(), now, false)
