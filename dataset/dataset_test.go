@@ -10,7 +10,7 @@ func TestParseCSV(t *testing.T) {
 	header := "key,source,title,category,unit,owners,due,due_precision,target,detail\n"
 	tests := []struct {
 		name, in, wantErr string
-		check            func(t *testing.T, ds *Dataset)
+		check             func(t *testing.T, ds *Dataset)
 	}{
 		{name: "a BOM is skipped and owners split on semicolons", in: "\ufeff" + header + "k1,s,清运,cleanup,单位,a;b,2024-06-30,month,,\n",
 			check: func(t *testing.T, ds *Dataset) {
