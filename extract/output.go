@@ -7,43 +7,14 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"duban/dataset"
 )
 
-// The wire types are the Result in the import format: dates as
-// YYYY-MM-DD strings, the source as the one entry of "sources".
-
-type wireSource struct {
-	Key            string   `json:"key" yaml:"key"`
-	Kind           string   `json:"kind" yaml:"kind"`
-	Number         string   `json:"number,omitempty" yaml:"number,omitempty"`
-	Title          string   `json:"title,omitempty" yaml:"title,omitempty"`
-	Session        string   `json:"session,omitempty" yaml:"session,omitempty"`
-	Deputies       []string `json:"deputies,omitempty" yaml:"deputies,omitempty,flow"`
-	ReplyDocNo     string   `json:"reply_doc_no,omitempty" yaml:"reply_doc_no,omitempty"`
-	Classification string   `json:"classification,omitempty" yaml:"classification,omitempty"`
-	HandlingUnit   string   `json:"handling_unit,omitempty" yaml:"handling_unit,omitempty"`
-	RepliedOn      string   `json:"replied_on,omitempty" yaml:"replied_on,omitempty"`
-	Satisfaction   string   `json:"satisfaction,omitempty" yaml:"satisfaction,omitempty"`
-}
-
-type wireCommitment struct {
-	Key          string   `json:"key" yaml:"key"`
-	Source       string   `json:"source" yaml:"source"`
-	Title        string   `json:"title" yaml:"title"`
-	Detail       string   `json:"detail,omitempty" yaml:"detail,omitempty"`
-	Category     string   `json:"category" yaml:"category"`
-	Unit         string   `json:"unit,omitempty" yaml:"unit,omitempty"`
-	Owners       []string `json:"owners" yaml:"owners,flow"`
-	Due          string   `json:"due,omitempty" yaml:"due,omitempty"`
-	DuePrecision string   `json:"due_precision" yaml:"due_precision"`
-	Strength     string   `json:"strength" yaml:"strength"`
-	Target       string   `json:"target,omitempty" yaml:"target,omitempty"`
-	TargetValue  *float64 `json:"target_value,omitempty" yaml:"target_value,omitempty"`
-	TargetUnit   string   `json:"target_unit,omitempty" yaml:"target_unit,omitempty"`
-	Status       string   `json:"status" yaml:"status"`
-	Quote        string   `json:"quote" yaml:"quote"`
-	Review       string   `json:"review,omitempty" yaml:"review,omitempty"`
-}
+// The wire types are the Result in the import format: the source and the
+// commitments are dataset's own records, so what extract writes is what
+// import reads; dates become YYYY-MM-DD strings, the source the one entry of
+// "sources".
 
 type wireLetter struct {
 	Letterhead     string   `json:"letterhead,omitempty" yaml:"letterhead,omitempty"`
@@ -58,21 +29,21 @@ type wireLetter struct {
 }
 
 type wire struct {
-	Sources     []wireSource     `json:"sources" yaml:"sources"`
-	Commitments []wireCommitment `json:"commitments" yaml:"commitments"`
-	Undated     []Undated        `json:"undated" yaml:"undated"`
-	Letter      wireLetter       `json:"letter" yaml:"letter"`
+	Sources     []dataset.Source     `json:"sources" yaml:"sources"`
+	Commitments []dataset.Commitment `json:"commitments" yaml:"commitments"`
+	Undated     []Undated            `json:"undated" yaml:"undated"`
+	Letter      wireLetter           `json:"letter" yaml:"letter"`
 }
 
 func (r *Result) wire() wire {
 	s := r.Source
 	w := wire{
-		Sources: []wireSource{{
+		Sources: []dataset.Source{{
 			Key: s.Key, Kind: s.Kind, Number: s.Number, Title: s.Title, Session: s.Session,
 			Deputies: s.Deputies, ReplyDocNo: s.ReplyDocNo, Classification: s.Classification,
 			HandlingUnit: s.HandlingUnit, RepliedOn: s.RepliedOn.String(), Satisfaction: s.Satisfaction,
 		}},
-		Commitments: make([]wireCommitment, 0, len(r.Commitments)),
+		Commitments: make([]dataset.Commitment, 0, len(r.Commitments)),
 		Undated:     r.Undated,
 		Letter: wireLetter{
 			Letterhead: r.Letter.Letterhead, Contact: r.Letter.Contact, ContactPhone: r.Letter.ContactPhone,
@@ -89,7 +60,7 @@ func (r *Result) wire() wire {
 		if owners == nil {
 			owners = []string{}
 		}
-		w.Commitments = append(w.Commitments, wireCommitment{
+		w.Commitments = append(w.Commitments, dataset.Commitment{
 			Key: c.Key, Source: c.Source, Title: c.Title, Detail: c.Detail, Category: c.Category,
 			Unit: c.Unit, Owners: owners, Due: c.Due.String(), DuePrecision: string(c.DuePrecision),
 			Strength: string(c.Strength), Target: c.Target, TargetValue: c.TargetValue,
