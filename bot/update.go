@@ -122,7 +122,7 @@ func (p *responder) deliver(ctx context.Context, updateID int64, outs []Out) {
 			p.log.Warn("telegram reply failed, queued", "update_id", updateID, "chat_id", o.ChatID, "err", err.Error())
 			if _, qerr := p.db.Enqueue(context.WithoutCancel(ctx), store.Notification{
 				ChatID: o.ChatID, Kind: store.KindReply, DedupKey: fmt.Sprintf("reply/%d/%d", updateID, n),
-				Body: o.Text, Buttons: toStoreButtons(o.Buttons),
+				Body: o.Text, Buttons: o.Buttons,
 			}); qerr != nil {
 				p.log.Error("telegram reply lost", "update_id", updateID, "chat_id", o.ChatID, "err", qerr.Error())
 			}
@@ -154,17 +154,4 @@ func (p *responder) edit(ctx context.Context, updateID int64, o Out) {
 // errors carry the request URL, and so the token.
 func (p *responder) redact(err error) string {
 	return notify.Redact(err.Error(), p.tg.BotContext(context.Background()).Token)
-}
-
-// toStoreButtons converts notify buttons for the outbox.
-func toStoreButtons(rows [][]notify.Button) [][]store.Button {
-	var out [][]store.Button
-	for _, row := range rows {
-		var r []store.Button
-		for _, b := range row {
-			r = append(r, store.Button{Text: b.Text, Data: b.Data})
-		}
-		out = append(out, r)
-	}
-	return out
 }

@@ -102,14 +102,7 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 
 // message builds what the notifier sends for n, to chat.
 func message(n store.Notification, chat int64) notify.Message {
-	m := notify.Message{ChatID: chat, Text: n.Body}
-	for _, row := range n.Buttons {
-		var out []notify.Button
-		for _, b := range row {
-			out = append(out, notify.Button{Text: b.Text, Data: b.Data})
-		}
-		m.Buttons = append(m.Buttons, out)
-	}
+	m := notify.Message{ChatID: chat, Text: n.Body, Buttons: n.Buttons}
 	if n.AttachmentKind != "" {
 		m.Attachment = &notify.Attachment{Kind: notify.AttachmentKind(n.AttachmentKind), Name: n.AttachmentName, Data: n.Attachment}
 	}

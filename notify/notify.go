@@ -30,8 +30,8 @@ type Message struct {
 // Button is one inline keyboard button; Data is its callback_data (at most
 // 64 bytes).
 type Button struct {
-	Text string
-	Data string
+	Text string `json:"text"`
+	Data string `json:"data"`
 }
 
 // AttachmentKind says how an attachment is sent.

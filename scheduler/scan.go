@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"time"
 
-	"duban/notify"
 	"duban/remind"
 	"duban/store"
 )
@@ -108,21 +107,8 @@ func (s *Scanner) notifications(it store.ScanItem, now time.Time) []store.Notifi
 			}
 		}
 		n.Body = remind.Text(r, it.Commitment, lang, now, s.Policy.Loc)
-		n.Buttons = storeButtons(remind.Buttons(r, it.Commitment, lang))
+		n.Buttons = remind.Buttons(r, it.Commitment, lang)
 		out = append(out, n)
-	}
-	return out
-}
-
-func storeButtons(rows [][]notify.Button) [][]store.Button {
-	if len(rows) == 0 {
-		return nil
-	}
-	out := make([][]store.Button, len(rows))
-	for i, row := range rows {
-		for _, b := range row {
-			out[i] = append(out[i], store.Button{Text: b.Text, Data: b.Data})
-		}
 	}
 	return out
 }

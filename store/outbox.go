@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"duban/notify"
 )
 
 // Outbox states. A row is pending until it is sent, dead (given up, or
@@ -29,11 +31,10 @@ const (
 	KindFollowUp  = "follow_up" // a source owes its second reply
 )
 
-// Button is an inline keyboard button stored with a notification.
-type Button struct {
-	Text string `json:"text"`
-	Data string `json:"data"`
-}
+// Button is an inline keyboard button stored with a notification: the
+// notifier's own type, so that rows go from the scheduler and the bot to the
+// dispatcher without conversion.
+type Button = notify.Button
 
 // Notification is one outbox row: a message the system means to send.
 type Notification struct {
