@@ -128,13 +128,9 @@ func (db *DB) UpdateApplied(ctx context.Context, id int64) (bool, error) {
 // BotOffset returns the id of the last Telegram update the bot handled, 0
 // if none: polling asks for the updates after it.
 func (db *DB) BotOffset(ctx context.Context) (int64, error) {
-	var v string
-	err := db.db.GetContext(ctx, &v, db.db.Rebind(`SELECT value FROM kv WHERE key = ?`), offsetKey)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("bot offset: %w", err)
+	v, err := db.GetKV(ctx, offsetKey)
+	if err != nil || v == "" {
+		return 0, err
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
