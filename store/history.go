@@ -144,16 +144,16 @@ func (db *DB) SetStatus(ctx context.Context, id int64, to domain.Status, reason 
 
 // Extension is a request to move a due date (延期申请).
 type Extension struct {
-	ID           int64       `db:"id"`
-	CommitmentID int64       `db:"commitment_id"`
-	OldDue       domain.Date `db:"-"`
-	RequestedDue domain.Date `db:"-"`
-	Reason       string      `db:"reason"`
-	RequesterID  int64       `db:"-"`
-	Late         bool        `db:"late"`
-	State        string      `db:"state"`
-	CreatedAt    time.Time   `db:"-"`
-	DecidedAt    *time.Time  `db:"-"`
+	ID           int64
+	CommitmentID int64
+	OldDue       domain.Date
+	RequestedDue domain.Date
+	Reason       string
+	RequesterID  int64
+	Late         bool
+	State        string
+	CreatedAt    time.Time
+	DecidedAt    *time.Time
 }
 
 // RequestExtension files an extension request. One filed after the due date
