@@ -2,16 +2,11 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"duban/domain"
-	"duban/store"
+	"duban/workflow"
 )
-
-// errStaleButton rolls back a decision whose button names an extension
-// request that stopped being the pending one while we looked.
-var errStaleButton = errors.New("stale extension button")
 
 // handleCallback acts on a button press and always answers it, once: the
 // first Out is the callback answer. A press on a stale button (the item
@@ -25,33 +20,82 @@ func (h *Handler) handleCallback(ctx context.Context, in In) []Out {
 	if r.ct == nil {
 		return r.answer(r.w.linkHow)
 	}
-	action, id, ok := ParseCallback(in.Data)
+	action, id, ok := domain.ParseCallback(in.Data)
 	if !ok {
 		return r.answer(r.w.badButton)
 	}
 	switch action {
-	case ActDone:
+	case domain.BtnDone:
 		return h.pressDone(ctx, r, id)
-	case ActProgress, ActExtend:
+	case domain.BtnConfirmDone:
+		return h.confirmDone(ctx, r, id)
+	case domain.BtnKeep:
+		c, outs := h.find(ctx, r, id)
+		if outs != nil {
+			return outs
+		}
+		return append(r.answer(r.w.rejected), r.edit(fmt.Sprintf(r.w.keptOpen, ref(c)))...)
+	case domain.BtnProgress, domain.BtnExtend:
 		return h.pressAsk(ctx, r, action, id)
-	default:
-		return h.pressDecide(ctx, r, id, action == ActApprove)
+	case domain.BtnVerify:
+		return h.pressVerify(ctx, r, id)
+	case domain.BtnSendBack:
+		return h.pressSendBack(ctx, r, id)
+	case domain.BtnApprove:
+		return h.pressDecide(ctx, r, id, true)
+	case domain.BtnReject:
+		return h.pressReject(ctx, r, id)
 	}
+	return r.answer(r.w.badButton)
 }
 
-// pressDone marks the commitment done and edits the reminder to say so.
+// allowed checks, through the workflow, that the presser may take act on c
+// now, and answers why not.
+func (h *Handler) allowed(r *request, c *domain.Commitment, act workflow.Action) []Out {
+	for _, a := range h.wf.Allowed(r.actor, c) {
+		if a == act {
+			return nil
+		}
+	}
+	if act == workflow.ActExtend && c.Ongoing() && c.Status.Active() {
+		return r.answer(htmlToPlain(fmt.Sprintf(r.w.ongoingNoExtend, ref(c))))
+	}
+	if !r.actor.Supervises() && (act == workflow.ActVerify || act == workflow.ActSendBack || act == workflow.ActDecide) {
+		return r.answer(htmlToPlain(fmt.Sprintf(r.w.onlyOffice, r.w.actionWord(string(act)))))
+	}
+	return r.answer(htmlToPlain(fmt.Sprintf(r.w.cannot, ref(c), esc(r.w.status[c.Status]), esc(r.w.actionWord(string(act))))))
+}
+
+// pressDone asks once more before anything changes: 确认完成 / 取消.
 func (h *Handler) pressDone(ctx context.Context, r *request, id int64) []Out {
 	c, outs := h.find(ctx, r, id)
 	if outs != nil {
 		return outs
 	}
-	if msg := r.w.cannotFinish(c); msg != "" {
-		return r.answer(htmlToPlain(msg))
+	if outs := h.allowed(r, c, workflow.ActDone); outs != nil {
+		return outs
 	}
-	if err := h.markDone(ctx, r, c, "", nil); err != nil {
-		return h.changeFailed(r, c, err)
+	code := "zh"
+	if r.w == en {
+		code = "en"
 	}
-	return append(r.answer(r.w.doneAnswer), r.edit(fmt.Sprintf(r.w.doneEdit, ref(c)))...)
+	confirm := Out{ChatID: r.ChatID, Text: fmt.Sprintf(r.w.confirmDone, ref(c)), Buttons: [][]domain.Button{{
+		domain.NewButton(domain.BtnConfirmDone, c.ID, code), domain.NewButton(domain.BtnKeep, c.ID, code),
+	}}}
+	return append(r.answer(htmlToPlain(fmt.Sprintf(r.w.confirmDone, plainRef(c)))), confirm)
+}
+
+// confirmDone marks the commitment done and edits the confirmation to say
+// so.
+func (h *Handler) confirmDone(ctx context.Context, r *request, id int64) []Out {
+	if _, outs := h.find(ctx, r, id); outs != nil {
+		return outs
+	}
+	o, err := h.wf.Done(ctx, r.actor, id, "", nil)
+	if err != nil {
+		return h.refused(r, id, err)
+	}
+	return append(r.answer(r.w.doneAnswer), r.edit(fmt.Sprintf(r.w.doneEdit, ref(o.Commitment)))...)
 }
 
 // pressAsk answers Progress and Extension: both need input (a percentage,
@@ -61,27 +105,48 @@ func (h *Handler) pressAsk(ctx context.Context, r *request, action string, id in
 	if outs != nil {
 		return outs
 	}
-	if !c.Status.Active() {
-		msg := r.w.noProgress
-		if action == ActExtend {
-			msg = r.w.noExtend
-		}
-		return r.answer(htmlToPlain(fmt.Sprintf(msg, ref(c), esc(r.w.status[c.Status]))))
+	act := workflow.ActProgress
+	if action == domain.BtnExtend {
+		act = workflow.ActExtend
+	}
+	if outs := h.allowed(r, c, act); outs != nil {
+		return outs
 	}
 	typed, format := fmt.Sprintf(r.w.typeProgress, c.ID), r.w.askedProgress
-	if action == ActExtend {
+	if action == domain.BtnExtend {
 		typed, format = fmt.Sprintf(r.w.typeExtend, c.ID), r.w.askedExtend
 	}
 	return append(r.answer(htmlToPlain(typed)), Out{ChatID: r.ChatID, Text: fmt.Sprintf(format, ref(c), typed)})
 }
 
-// pressDecide approves or rejects an extension request from the
-// supervision chat's buttons, tells the requester through the outbox in the
-// same transaction, and edits the request message to show the decision.
-func (h *Handler) pressDecide(ctx context.Context, r *request, extID int64, approve bool) []Out {
-	if !supervises(r.ct) {
-		return r.answer(r.w.decideOnly)
+// pressVerify closes a done item from the supervision chat's 销号 button
+// and edits the message to say who did.
+func (h *Handler) pressVerify(ctx context.Context, r *request, id int64) []Out {
+	o, err := h.wf.Verify(ctx, r.actor, id)
+	if err != nil {
+		return h.refused(r, id, err)
 	}
+	return append(r.answer(domain.StatusName(domain.Verified, langCode(r.w))),
+		r.edit(fmt.Sprintf(r.w.verifyOK, ref(o.Commitment))+"（"+esc(r.ct.Name)+"）")...)
+}
+
+// pressSendBack asks for the reason a done item is sent back: 退回 needs
+// one, typed.
+func (h *Handler) pressSendBack(ctx context.Context, r *request, id int64) []Out {
+	c, outs := h.find(ctx, r, id)
+	if outs != nil {
+		return outs
+	}
+	if outs := h.allowed(r, c, workflow.ActSendBack); outs != nil {
+		return outs
+	}
+	text := fmt.Sprintf(r.w.askSendBack, ref(c), c.ID)
+	return append(r.answer(htmlToPlain(text)), Out{ChatID: r.ChatID, Text: text})
+}
+
+// pressDecide approves an extension request from the supervision chat's
+// button and edits the request message to show the decision.
+func (h *Handler) pressDecide(ctx context.Context, r *request, extID int64, approve bool) []Out {
 	ext, err := h.db.ExtensionByID(ctx, extID)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return r.answer(r.w.badButton)
@@ -89,56 +154,49 @@ func (h *Handler) pressDecide(ctx context.Context, r *request, extID int64, appr
 	if err != nil {
 		return h.fail(r.In, r.w, err)
 	}
-	c, outs := h.find(ctx, r, ext.CommitmentID)
-	if outs != nil {
-		return outs
+	if !r.actor.Supervises() {
+		return r.answer(r.w.decideOnly)
 	}
 	if ext.State != "pending" {
 		return r.answer(fmt.Sprintf(r.w.decidedAlready, r.w.stateWord(ext.State)))
 	}
-	var requester *domain.Contact
-	if ext.RequesterID != 0 {
-		if requester, err = h.db.ContactByID(ctx, ext.RequesterID); err != nil {
-			return h.fail(r.In, r.w, err)
-		}
+	o, err := h.wf.DecideExtension(ctx, r.actor, extID, approve, "")
+	if err != nil {
+		return h.refused(r, ext.CommitmentID, err)
 	}
-	err = h.db.ApplyUpdate(ctx, r.UpdateID, func(ctx context.Context) error {
-		decided, err := h.db.DecideExtension(ctx, c.ID, approve, r.actor)
-		if err != nil {
-			return err
-		}
-		if decided.ID != ext.ID {
-			return errStaleButton
-		}
-		if requester == nil {
-			return nil
-		}
-		w := lang(requester.Language)
-		body := fmt.Sprintf(w.decisionRejected, ref(c), dateOr(w, ext.OldDue))
-		if approve {
-			body = fmt.Sprintf(w.decisionApproved, ref(c), ext.RequestedDue)
-		}
-		_, err = h.db.Enqueue(ctx, store.Notification{
-			CommitmentID: c.ID, ContactID: requester.ID, ChatID: requester.ChatID, Kind: store.KindExtension,
-			Stage: "decision", DedupKey: fmt.Sprintf("ext/%d/decision", ext.ID), Body: body,
-		})
-		return err
-	})
-	if errors.Is(err, errStaleButton) {
+	text := fmt.Sprintf(r.w.approveOK, ref(o.Commitment), o.Extension.RequestedDue) + "\n" + fmt.Sprintf(r.w.editApproved, esc(r.ct.Name))
+	return append(r.answer(r.w.approved), r.edit(text)...)
+}
+
+// pressReject asks for the reason of a rejection: 驳回 needs one, typed.
+func (h *Handler) pressReject(ctx context.Context, r *request, extID int64) []Out {
+	ext, err := h.db.ExtensionByID(ctx, extID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return r.answer(r.w.badButton)
 	}
 	if err != nil {
-		return h.changeFailed(r, c, err)
+		return h.fail(r.In, r.w, err)
 	}
-	ext.State = "rejected"
-	answer, line := r.w.rejected, r.w.editRejected
-	if approve {
-		ext.State = "approved"
-		answer, line = r.w.approved, r.w.editApproved
+	if !r.actor.Supervises() {
+		return r.answer(r.w.decideOnly)
 	}
-	w := lang(h.cfg.Language)
-	text := h.extensionText(w, c, ext, requester) + "\n" + fmt.Sprintf(line, esc(r.ct.Name))
-	return append(r.answer(answer), r.edit(text)...)
+	if ext.State != "pending" {
+		return r.answer(fmt.Sprintf(r.w.decidedAlready, r.w.stateWord(ext.State)))
+	}
+	c, outs := h.find(ctx, r, ext.CommitmentID)
+	if outs != nil {
+		return outs
+	}
+	text := fmt.Sprintf(r.w.askReject, ref(c), c.ID)
+	return append(r.answer(htmlToPlain(text)), Out{ChatID: r.ChatID, Text: text})
+}
+
+// langCode is the language code of a vocabulary.
+func langCode(w *words) string {
+	if w == en {
+		return "en"
+	}
+	return "zh"
 }
 
 // edit replaces the message the pressed button is on (a terminal session

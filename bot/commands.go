@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"duban/domain"
@@ -21,12 +22,17 @@ func (h *Handler) start(ctx context.Context, r *request, cmd Command) []Out {
 	if r.ChatType != Private {
 		return r.reply(r.w.startInGroup)
 	}
-	var ct *domain.Contact
-	err := h.db.ApplyUpdate(ctx, r.UpdateID, func(ctx context.Context) error {
-		var err error
-		ct, err = h.db.UseLinkCode(ctx, cmd.Text, r.ChatID, r.UserID)
-		return err
-	})
+	if applied, err := h.db.UpdateApplied(ctx, r.UpdateID); err != nil {
+		return h.fail(r.In, r.w, err)
+	} else if applied {
+		return nil
+	}
+	// A link code is single use, so a redelivered /start cannot link twice;
+	// the update is recorded after, so that it is not answered twice.
+	ct, err := h.db.UseLinkCode(ctx, cmd.Text, r.ChatID, r.UserID)
+	if err == nil {
+		err = h.db.RecordUpdate(ctx, r.UpdateID)
+	}
 	switch {
 	case errors.Is(err, store.ErrUpdateApplied):
 		return nil
@@ -62,11 +68,11 @@ func (h *Handler) whoami(r *request) []Out {
 	return r.reply(fmt.Sprintf(r.w.whoami, esc(r.ct.Name), esc(r.ct.Key), esc(unit), esc(r.w.roles[r.ct.Role])))
 }
 
-// find loads commitment id (without its owners) if it is in the
-// contact's scope. Otherwise it answers "not found", the same bytes
-// whether the id is missing or out of scope.
+// find loads commitment id (with its owners) if it is in the contact's
+// scope. Otherwise it answers "not found", the same bytes whether the id
+// is missing or out of scope.
 func (h *Handler) find(ctx context.Context, r *request, id int64) (*domain.Commitment, []Out) {
-	c, err := h.db.ScopedCommitment(ctx, r.scope, id)
+	c, err := h.wf.View(ctx, r.actor, id)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, r.notFound(id)
 	}
@@ -90,23 +96,61 @@ func (r *request) answer(text string) []Out {
 	return []Out{{CallbackID: r.CallbackID, CallbackAnswer: text}}
 }
 
-// changeFailed turns the error of a change into what to answer: nothing
-// when the update was already applied, the store's line for a state that
-// changed under us, one generic line for a system failure.
-func (h *Handler) changeFailed(r *request, c *domain.Commitment, err error) []Out {
+// refused turns the workflow's refusal into one line for the user: nothing
+// when the update was already applied, "not found" for an id out of scope,
+// the role or the status that stands in the way, or one generic line for a
+// system failure.
+func (h *Handler) refused(r *request, id int64, err error) []Out {
 	if errors.Is(err, store.ErrUpdateApplied) {
 		return nil
 	}
-	switch domain.ErrorCode(err) {
-	case domain.ENOTFOUND:
-		return r.notFound(c.ID)
-	case domain.EINVALID, domain.ECONFLICT:
-		if r.CallbackID != "" {
-			return r.answer(cut(plainRef(c)+": "+domain.ErrorMessage(err), 190))
+	var text string
+	var me *domain.MoveError
+	var de *domain.Error
+	switch {
+	case domain.ErrorCode(err) == domain.ENOTFOUND && strings.HasPrefix(domain.ErrorMessage(err), "commitment #"):
+		return r.notFound(id)
+	case errors.As(err, &me):
+		act := me.Action
+		if act == "" {
+			act = moveAction(me.To)
 		}
-		return r.reply(ref(c) + ": " + esc(domain.ErrorMessage(err)))
+		text = fmt.Sprintf(r.w.cannot, "#"+strconv.FormatInt(me.ID, 10), esc(r.w.status[me.From]), esc(r.w.actionWord(act)))
+	case domain.ErrorCode(err) == domain.EFORBIDDEN:
+		act := strings.TrimPrefix(domain.ErrorMessage(err), "only the supervision office may ")
+		text = fmt.Sprintf(r.w.onlyOffice, esc(r.w.actionWord(act)))
+	case errors.As(err, &de) && (de.Code == domain.EINVALID || de.Code == domain.ECONFLICT || de.Code == domain.ENOTFOUND):
+		text = "#" + strconv.FormatInt(id, 10) + ": " + esc(de.Message)
+	default:
+		return h.fail(r.In, r.w, err)
 	}
-	return h.fail(r.In, r.w, err)
+	if r.CallbackID != "" {
+		return r.answer(htmlToPlain(text))
+	}
+	return r.reply(text)
+}
+
+// moveAction names the action a move to status to stands for.
+func moveAction(to domain.Status) string {
+	switch to {
+	case domain.Done:
+		return "done"
+	case domain.Verified:
+		return "verify"
+	case domain.InProgress:
+		return "send_back"
+	case domain.Cancelled:
+		return "cancel"
+	}
+	return string(to)
+}
+
+// actionWord names an action in the user's language.
+func (w *words) actionWord(act string) string {
+	if s, ok := w.actions[act]; ok {
+		return s
+	}
+	return act
 }
 
 // progress records a progress update, with the file of a captioned photo
@@ -116,57 +160,34 @@ func (h *Handler) progress(ctx context.Context, r *request, cmd Command) []Out {
 	if outs != nil {
 		return outs
 	}
-	if !c.Status.Active() {
-		return r.reply(fmt.Sprintf(r.w.noProgress, ref(c), esc(r.w.status[c.Status])))
-	}
 	ev := h.evidence(ctx, r, c)
-	err := h.db.ApplyUpdate(ctx, r.UpdateID, func(ctx context.Context) error {
-		return h.db.AddProgress(ctx, c.ID, cmd.Percent, cmd.Text, ev, r.actor)
-	})
+	o, err := h.wf.Progress(ctx, r.actor, cmd.ID, cmd.Percent, cmd.Text, ev)
 	if err != nil {
-		return h.changeFailed(r, c, err)
+		return h.refused(r, cmd.ID, err)
 	}
-	return r.reply(fmt.Sprintf(r.w.progressOK, ref(c), cmd.Percent) + h.evidenceNote(r.w, ev))
+	return r.reply(fmt.Sprintf(r.w.progressOK, ref(o.Commitment), cmd.Percent) + h.evidenceNote(r.w, ev))
 }
 
-// done marks a commitment done, with evidence as for progress.
+// done marks a commitment done, with evidence as for progress. A typed
+// /done needs no confirmation.
 func (h *Handler) done(ctx context.Context, r *request, cmd Command) []Out {
 	c, outs := h.find(ctx, r, cmd.ID)
 	if outs != nil {
 		return outs
 	}
-	if msg := r.w.cannotFinish(c); msg != "" {
-		return r.reply(msg)
-	}
 	ev := h.evidence(ctx, r, c)
-	if err := h.markDone(ctx, r, c, cmd.Text, ev); err != nil {
-		return h.changeFailed(r, c, err)
+	o, err := h.wf.Done(ctx, r.actor, cmd.ID, cmd.Text, ev)
+	if err != nil {
+		return h.refused(r, cmd.ID, err)
 	}
-	return r.reply(fmt.Sprintf(r.w.doneOK, ref(c)) + h.evidenceNote(r.w, ev))
-}
-
-// cannotFinish says why c cannot be marked done, "" if it can.
-func (w *words) cannotFinish(c *domain.Commitment) string {
-	switch {
-	case c.Status == domain.Done:
-		return fmt.Sprintf(w.alreadyDone, ref(c))
-	case !domain.CanTransition(c.Status, domain.Done):
-		return fmt.Sprintf(w.closed, ref(c), esc(w.status[c.Status]))
-	}
-	return ""
-}
-
-func (h *Handler) markDone(ctx context.Context, r *request, c *domain.Commitment, note string, ev []string) error {
-	return h.db.ApplyUpdate(ctx, r.UpdateID, func(ctx context.Context) error {
-		return h.db.SetStatus(ctx, c.ID, domain.Done, note, ev, r.actor)
-	})
+	return r.reply(fmt.Sprintf(r.w.doneOK, ref(o.Commitment)) + h.evidenceNote(r.w, ev))
 }
 
 // evidenceNote says how many files were attached, "" for none.
 func (h *Handler) evidenceNote(w *words, ev []string) string {
 	n := 0
 	for _, e := range ev {
-		if strings.HasPrefix(e, evidencePrefix) {
+		if _, _, ok := domain.TelegramFile(e); ok {
 			n++
 		}
 	}
@@ -176,122 +197,105 @@ func (h *Handler) evidenceNote(w *words, ev []string) string {
 	return fmt.Sprintf(w.evidenceN, n)
 }
 
-// extend files an extension request and, in the same transaction, queues
-// it for the supervision chat with Approve and Reject buttons.
+// extend files an extension request; the workflow queues it for the
+// supervision chat with 批准 / 驳回 buttons in the same transaction.
 func (h *Handler) extend(ctx context.Context, r *request, cmd Command) []Out {
-	today := h.today()
-	if !cmd.Date.After(today) {
+	if !cmd.Date.After(h.today()) {
 		return r.reply(fmt.Sprintf(r.w.pastDate, cmd.Date) + r.w.syntax(CmdExtend))
 	}
 	c, outs := h.find(ctx, r, cmd.ID)
 	if outs != nil {
 		return outs
 	}
-	if !c.Status.Active() {
-		return r.reply(fmt.Sprintf(r.w.noExtend, ref(c), esc(r.w.status[c.Status])))
+	if c.Ongoing() && c.Status.Active() {
+		return r.reply(fmt.Sprintf(r.w.ongoingNoExtend, ref(c)))
 	}
-	if !c.Due.IsZero() && !cmd.Date.After(c.Due) {
+	if !c.Due.IsZero() && c.Status.Active() && !cmd.Date.After(c.Due) {
 		return r.reply(fmt.Sprintf(r.w.notAfterDue, ref(c), cmd.Date, c.Due))
 	}
 	if p, err := h.db.PendingExtension(ctx, c.ID); err == nil {
 		return r.reply(fmt.Sprintf(r.w.pendingExists, ref(c), p.RequestedDue))
-	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
-		return h.fail(r.In, r.w, err)
 	}
-	var ext *store.Extension
-	err := h.db.ApplyUpdate(ctx, r.UpdateID, func(ctx context.Context) error {
-		var err error
-		ext, err = h.db.RequestExtension(ctx, c.ID, cmd.Date, cmd.Text, h.cfg.Location, r.actor)
-		if err != nil {
-			return err
-		}
-		w := lang(h.cfg.Language)
-		n := store.Notification{
-			CommitmentID: c.ID, ChatID: h.cfg.SupervisionChatID, Kind: store.KindExtension, Stage: "request",
-			DedupKey: fmt.Sprintf("ext/%d/request", ext.ID),
-			Body:     h.extensionText(w, c, ext, r.ct),
-			Buttons: [][]store.Button{{
-				{Text: w.approve, Data: CallbackData(ActApprove, ext.ID)},
-				{Text: w.reject, Data: CallbackData(ActReject, ext.ID)},
-			}},
-		}
-		if n.ChatID == 0 {
-			n.DeadReason = "unreachable: telegram.supervision_chat_id is not configured"
-		}
-		_, err = h.db.Enqueue(ctx, n)
-		return err
-	})
+	o, err := h.wf.RequestExtension(ctx, r.actor, cmd.ID, cmd.Date, cmd.Text)
 	if err != nil {
-		return h.changeFailed(r, c, err)
+		return h.refused(r, cmd.ID, err)
 	}
-	text := fmt.Sprintf(r.w.extendOK, ref(c), dateOr(r.w, ext.OldDue), ext.RequestedDue)
-	if ext.Late {
+	text := fmt.Sprintf(r.w.extendOK, ref(c), dateOr(r.w, o.Extension.OldDue), o.Extension.RequestedDue)
+	if o.Extension.Late {
 		text += r.w.lateNote
 	}
 	return r.reply(text)
 }
 
-// extensionText is the supervision chat's message about an extension
-// request.
-func (h *Handler) extensionText(w *words, c *domain.Commitment, ext *store.Extension, requester *domain.Contact) string {
-	lines := []string{w.extRequest, ref(c)}
-	if requester != nil {
-		unit := requester.Unit
-		if unit == "" {
-			unit = w.noUnit
-		}
-		lines = append(lines, fmt.Sprintf(w.extRequester, esc(requester.Name), esc(unit)))
-	}
-	lines = append(lines,
-		fmt.Sprintf(w.extDates, dateOr(w, ext.OldDue), ext.RequestedDue),
-		fmt.Sprintf(w.extReason, esc(cut(ext.Reason, 1000))))
-	if ext.Late {
-		lines = append(lines, w.extLate)
-	}
-	return strings.Join(lines, "\n")
-}
-
-// verify closes a done commitment (销号). Supervisors only; the role is
-// checked before the id, so officials cannot probe ids with it.
+// verify closes a done commitment (销号); the owners hear 已销号.
 func (h *Handler) verify(ctx context.Context, r *request, cmd Command) []Out {
-	if !supervises(r.ct) {
-		return r.reply(fmt.Sprintf(r.w.supervisorOnly, CmdVerify))
-	}
-	c, outs := h.find(ctx, r, cmd.ID)
-	if outs != nil {
-		return outs
-	}
-	if c.Status != domain.Done {
-		return r.reply(fmt.Sprintf(r.w.notDoneVerify, ref(c), esc(r.w.status[c.Status])))
-	}
-	err := h.db.ApplyUpdate(ctx, r.UpdateID, func(ctx context.Context) error {
-		return h.db.SetStatus(ctx, c.ID, domain.Verified, "", nil, r.actor)
-	})
+	o, err := h.wf.Verify(ctx, r.actor, cmd.ID)
 	if err != nil {
-		return h.changeFailed(r, c, err)
+		return h.refused(r, cmd.ID, err)
 	}
-	return r.reply(fmt.Sprintf(r.w.verifyOK, ref(c)))
+	return r.reply(fmt.Sprintf(r.w.verifyOK, ref(o.Commitment)))
 }
 
-// reopen sends a done commitment back to in progress, with a reason.
+// reopen sends a done commitment back (退回) with a reason, which the
+// owners receive with the item's buttons.
 func (h *Handler) reopen(ctx context.Context, r *request, cmd Command) []Out {
-	if !supervises(r.ct) {
-		return r.reply(fmt.Sprintf(r.w.supervisorOnly, CmdReopen))
-	}
-	c, outs := h.find(ctx, r, cmd.ID)
-	if outs != nil {
-		return outs
-	}
-	if c.Status != domain.Done {
-		return r.reply(fmt.Sprintf(r.w.notDoneReopen, ref(c), esc(r.w.status[c.Status])))
-	}
-	err := h.db.ApplyUpdate(ctx, r.UpdateID, func(ctx context.Context) error {
-		return h.db.SetStatus(ctx, c.ID, domain.InProgress, cmd.Text, nil, r.actor)
-	})
+	o, err := h.wf.SendBack(ctx, r.actor, cmd.ID, cmd.Text)
 	if err != nil {
-		return h.changeFailed(r, c, err)
+		return h.refused(r, cmd.ID, err)
 	}
-	return r.reply(fmt.Sprintf(r.w.reopenOK, ref(c)))
+	return r.reply(fmt.Sprintf(r.w.reopenOK, ref(o.Commitment)))
+}
+
+// cancel cancels a commitment (撤销) with a reason.
+func (h *Handler) cancel(ctx context.Context, r *request, cmd Command) []Out {
+	o, err := h.wf.Cancel(ctx, r.actor, cmd.ID, cmd.Text)
+	if err != nil {
+		return h.refused(r, cmd.ID, err)
+	}
+	return r.reply(fmt.Sprintf(r.w.cancelOK, ref(o.Commitment)))
+}
+
+// decide approves (/approve ID) or rejects (/reject ID REASON) the pending
+// extension request of a commitment.
+func (h *Handler) decide(ctx context.Context, r *request, cmd Command) []Out {
+	approve := cmd.Name == CmdApprove
+	o, err := h.wf.DecidePending(ctx, r.actor, cmd.ID, approve, cmd.Text)
+	if err != nil {
+		return h.refused(r, cmd.ID, err)
+	}
+	if approve {
+		return r.reply(fmt.Sprintf(r.w.approveOK, ref(o.Commitment), o.Extension.RequestedDue))
+	}
+	return r.reply(fmt.Sprintf(r.w.rejectOK, ref(o.Commitment)))
+}
+
+// pendingList is /pending (/待核销): done items awaiting 销号, oldest
+// first, and pending extension requests, with their age.
+func (h *Handler) pendingList(ctx context.Context, r *request) []Out {
+	p, err := h.wf.Pending(ctx, r.actor)
+	if err != nil {
+		return h.refused(r, 0, err)
+	}
+	if len(p.Done) == 0 && len(p.Extensions) == 0 {
+		return r.reply(r.w.pendingEmpty)
+	}
+	lines := []string{fmt.Sprintf(r.w.pendingHead, len(p.Done))}
+	for i, d := range p.Done {
+		if i == 30 {
+			lines = append(lines, fmt.Sprintf(r.w.more, len(p.Done)-i))
+			break
+		}
+		lines = append(lines, fmt.Sprintf(r.w.pendingDone, ref(d.Commitment), esc(d.By), d.Days))
+	}
+	for i, e := range p.Extensions {
+		if i == 30 {
+			lines = append(lines, fmt.Sprintf(r.w.more, len(p.Extensions)-i))
+			break
+		}
+		lines = append(lines, fmt.Sprintf(r.w.pendingExt, ref(e.Commitment), esc(e.Requester), dateOr(r.w, e.Extension.OldDue),
+			e.Extension.RequestedDue, e.Days))
+	}
+	return r.reply(strings.Join(lines, "\n"))
 }
 
 // report has the monthly report sent now. It changes nothing itself (the

@@ -9,8 +9,8 @@ import (
 
 	"duban/config"
 	"duban/domain"
-	"duban/notify"
 	"duban/store"
+	"duban/workflow"
 )
 
 // Reporter sends the monthly report (SPEC §9) on demand. month is YYYY-MM,
@@ -65,7 +65,11 @@ type Out struct {
 	ChatID int64
 	// Text is Telegram HTML; user text in it is escaped.
 	Text    string
-	Buttons [][]notify.Button
+	Buttons [][]domain.Button
+	// PhotoFileID, when set, sends that photo (a file Telegram holds) with
+	// Text as its caption; PhotoIsDocument sends it as a document.
+	PhotoFileID     string
+	PhotoIsDocument bool
 	// EditMessageID, when set, edits that message of ChatID to Text and
 	// Buttons instead of sending a new one.
 	EditMessageID int
@@ -78,6 +82,8 @@ type Out struct {
 // Config is what a Handler needs.
 type Config struct {
 	DB *store.DB
+	// Workflow applies every change; nil builds one from the fields below.
+	Workflow *workflow.Service
 	// Location is the time zone of days and due dates; WarnDays the yellow
 	// window (reminders.warn_days).
 	Location *time.Location
@@ -112,10 +118,13 @@ func ConfigFrom(c *config.Config, db *store.DB) Config {
 	}
 }
 
-// Handler executes bot commands. It is safe for concurrent use.
+// Handler executes bot commands. It is safe for concurrent use. It parses
+// and renders; every change and every decision about who may do what goes
+// through the workflow.
 type Handler struct {
 	cfg Config
 	db  *store.DB
+	wf  *workflow.Service
 	log *slog.Logger
 }
 
@@ -128,7 +137,12 @@ func New(cfg Config) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{cfg: cfg, db: cfg.DB, log: log.With("component", "bot")}
+	wf := cfg.Workflow
+	if wf == nil {
+		wf = &workflow.Service{DB: cfg.DB, Loc: cfg.Location, UnitScope: cfg.UnitScope, WarnDays: cfg.WarnDays,
+			SupervisionChatID: cfg.SupervisionChatID, Language: cfg.Language}
+	}
+	return &Handler{cfg: cfg, db: cfg.DB, wf: wf, log: log.With("component", "bot")}
 }
 
 // request is one In being handled: who sent it and in which language.
@@ -136,7 +150,7 @@ type request struct {
 	In
 	ct    *domain.Contact // nil: unlinked
 	w     *words
-	actor store.Actor
+	actor workflow.Actor
 	scope store.Scope
 }
 
@@ -215,6 +229,12 @@ func (h *Handler) dispatch(ctx context.Context, r *request, cmd Command) []Out {
 		return h.reopen(ctx, r, cmd)
 	case CmdReport:
 		return h.report(ctx, r, cmd)
+	case CmdPending:
+		return h.pendingList(ctx, r)
+	case CmdApprove, CmdReject:
+		return h.decide(ctx, r, cmd)
+	case CmdCancel:
+		return h.cancel(ctx, r, cmd)
 	}
 	return r.reply(r.w.problem(&ParseError{Problem: Unknown, Arg: string(cmd.Name)}))
 }
@@ -246,9 +266,16 @@ func (h *Handler) identify(ctx context.Context, in In) (*request, error) {
 	case in.As != "":
 		ct, err = h.db.Contact(ctx, in.As)
 	case in.UserID != 0:
+		// The sender's user id identifies the contact, in a private chat
+		// too: the chat id is only a fallback for a contact imported with a
+		// chat id and not yet seen, and only if that contact has no other
+		// user id recorded.
 		ct, err = h.db.ContactByTelegramUser(ctx, in.UserID)
 		if domain.ErrorCode(err) == domain.ENOTFOUND && in.ChatType == Private {
 			ct, err = h.db.ContactByChat(ctx, in.ChatID)
+			if err == nil && ct.TelegramUserID != 0 && ct.TelegramUserID != in.UserID {
+				ct, err = nil, domain.Errorf(domain.ENOTFOUND, "another user")
+			}
 		}
 	default:
 		err = domain.Errorf(domain.ENOTFOUND, "no sender")
@@ -262,9 +289,9 @@ func (h *Handler) identify(ctx context.Context, in In) (*request, error) {
 	r.ct = ct
 	r.w = h.lang(ct, in)
 	if ct != nil {
-		r.actor = store.Actor{ContactID: ct.ID, TelegramUserID: in.UserID, Channel: "telegram"}
+		r.actor = workflow.Actor{Contact: ct, TelegramUserID: in.UserID, UpdateID: in.UpdateID, Channel: workflow.ChannelTelegram}
 		if in.As != "" {
-			r.actor = store.Actor{ContactID: ct.ID, Channel: "cli"}
+			r.actor = workflow.Actor{Contact: ct, Channel: workflow.ChannelCLI}
 		}
 		r.scope = store.Scope{ContactID: ct.ID, All: supervises(ct), Unit: h.cfg.UnitScope}
 	}
@@ -283,9 +310,10 @@ func (h *Handler) lang(ct *domain.Contact, in In) *words {
 	return lang(h.cfg.Language)
 }
 
-// supervises reports whether a contact acts for the supervision office.
+// supervises reports whether the contact acts for the supervision
+// office, for what /help lists; the workflow decides what they may do.
 func supervises(ct *domain.Contact) bool {
-	return ct.Role == domain.Supervisor || ct.Role == domain.Admin
+	return workflow.Actor{Contact: ct}.Supervises()
 }
 
 // reply is one message to the chat the request came from.

@@ -29,6 +29,10 @@ const (
 	CmdVerify   Name = "verify"
 	CmdReopen   Name = "reopen"
 	CmdReport   Name = "report"
+	CmdPending  Name = "pending"
+	CmdApprove  Name = "approve"
+	CmdReject   Name = "reject"
+	CmdCancel   Name = "cancel"
 )
 
 // aliases maps every accepted spelling, lower case, to its command. The
@@ -38,11 +42,12 @@ var aliases = map[string]Name{
 	"进度": CmdProgress, "完成": CmdDone, "延期": CmdExtend, "列表": CmdList, "逾期": CmdOverdue,
 	"开始": CmdStart, "帮助": CmdHelp, "我是谁": CmdWhoami, "到期": CmdDue, "查看": CmdShow,
 	"销号": CmdVerify, "核销": CmdVerify, "退回": CmdReopen, "月报": CmdReport,
+	"待核销": CmdPending, "待销号": CmdPending, "批准": CmdApprove, "驳回": CmdReject, "撤销": CmdCancel,
 }
 
 func init() {
 	for _, n := range []Name{CmdStart, CmdHelp, CmdWhoami, CmdList, CmdDue, CmdOverdue, CmdShow,
-		CmdProgress, CmdDone, CmdExtend, CmdVerify, CmdReopen, CmdReport} {
+		CmdProgress, CmdDone, CmdExtend, CmdVerify, CmdReopen, CmdReport, CmdPending, CmdApprove, CmdReject, CmdCancel} {
 		aliases[string(n)] = n
 	}
 }
@@ -156,7 +161,7 @@ func Parse(text string) (Command, error) {
 			}
 			cmd.Month = tok
 		}
-	case CmdShow, CmdVerify, CmdDone, CmdReopen, CmdProgress, CmdExtend:
+	case CmdShow, CmdVerify, CmdDone, CmdReopen, CmdProgress, CmdExtend, CmdApprove, CmdReject, CmdCancel:
 		var tok string
 		tok, rest = nextToken(rest)
 		if cmd.ID, err = parseID(tok); err != nil {
@@ -186,12 +191,12 @@ func Parse(text string) (Command, error) {
 		}
 	}
 	switch n {
-	case CmdProgress, CmdDone, CmdExtend, CmdReopen:
+	case CmdProgress, CmdDone, CmdExtend, CmdReopen, CmdReject, CmdCancel:
 		cmd.Text = strings.TrimSpace(rest)
 		if utf8.RuneCountInString(cmd.Text) > domain.MaxNoteLen {
 			return bad(TooLong, strconv.Itoa(utf8.RuneCountInString(cmd.Text)))
 		}
-		if (n == CmdExtend || n == CmdReopen) && cmd.Text == "" {
+		if (n == CmdExtend || n == CmdReopen || n == CmdReject || n == CmdCancel) && cmd.Text == "" {
 			return bad(MissingReason, "")
 		}
 	}
@@ -238,36 +243,5 @@ func nextToken(s string) (tok, rest string) {
 	return s[:i], s[i:]
 }
 
-// Callback actions: the data of inline buttons is "ACTION:ID".
-const (
-	ActDone     = "d"  // reminder: mark commitment ID done
-	ActProgress = "p"  // reminder: how to report progress on ID
-	ActExtend   = "x"  // reminder: how to ask for an extension of ID
-	ActApprove  = "ea" // supervision chat: approve extension request ID
-	ActReject   = "er" // supervision chat: reject extension request ID
-)
-
-// ParseCallback reads a button's callback data: "d:12", "p:12", "x:12"
-// (commitment ids) or "ea:7", "er:7" (extension request ids).
-func ParseCallback(data string) (action string, id int64, ok bool) {
-	action, num, found := strings.Cut(data, ":")
-	if !found {
-		return "", 0, false
-	}
-	switch action {
-	case ActDone, ActProgress, ActExtend, ActApprove, ActReject:
-	default:
-		return "", 0, false
-	}
-	id, ok = digits(num, 18)
-	if !ok || id == 0 {
-		return "", 0, false
-	}
-	return action, id, true
-}
-
-// CallbackData builds a button's callback data, at most 22 bytes (of the
-// 64 Telegram allows).
-func CallbackData(action string, id int64) string {
-	return action + ":" + strconv.FormatInt(id, 10)
-}
+// Button actions are domain's (domain.BtnDone ...): the scheduler, the
+// workflow and the bot build and read the same callback data.

@@ -87,13 +87,13 @@ func TestParse(t *testing.T) {
 
 func TestParseCallback(t *testing.T) {
 	for data, want := range map[string]string{"d:12": "d12", "p:1": "p1", "x:3": "x3", "ea:7": "ea7", "er:7": "er7"} {
-		a, id, ok := bot.ParseCallback(data)
-		if !ok || a+itoa(id) != want || bot.CallbackData(a, id) != data {
+		a, id, ok := domain.ParseCallback(data)
+		if !ok || a+itoa(id) != want || domain.CallbackData(a, id) != data {
 			t.Errorf("ParseCallback(%q) = %q %d %v", data, a, id, ok)
 		}
 	}
 	for _, data := range []string{"", "d", "d:", "d:0", "d:-1", "q:1", "d:1x", "D:1", "d:１"} {
-		if _, _, ok := bot.ParseCallback(data); ok {
+		if _, _, ok := domain.ParseCallback(data); ok {
 			t.Errorf("ParseCallback(%q) accepted", data)
 		}
 	}

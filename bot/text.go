@@ -43,6 +43,38 @@ type words struct {
 	decisionApproved, decisionRejected, editApproved, editRejected string
 	doneEdit, doneAnswer, badButton, decideOnly                    string
 	help, helpSupervisor                                           string
+	// The workflow's answers (SPEC §11).
+	confirmDone, keptOpen, askSendBack, askReject, cancelOK     string
+	approveOK, rejectOK, pendingHead, pendingEmpty, pendingDone string
+	pendingExt, cannot, onlyOffice, ongoingNoExtend             string
+	evSent, evEdit, evExtAsked, evExtDecided, showEvidencePhoto string
+	actions                                                     map[string]string
+}
+
+// statusWords, lightWords and roleWords take the one vocabulary of the
+// domain package, so the bot says what the CLI, the web and the reports say.
+func statusWords(lang string) map[domain.Status]string {
+	m := map[domain.Status]string{}
+	for _, st := range domain.Statuses {
+		m[st] = domain.StatusName(st, lang)
+	}
+	return m
+}
+
+func lightWords(lang string) map[domain.Light]string {
+	m := map[domain.Light]string{}
+	for _, l := range domain.Lights {
+		m[l] = domain.LightIcon(l) + " " + domain.LightName(l, lang)
+	}
+	return m
+}
+
+func roleWords(lang string) map[domain.Role]string {
+	m := map[domain.Role]string{}
+	for _, r := range []domain.Role{domain.Official, domain.Supervisor, domain.Admin} {
+		m[r] = domain.RoleName(r, lang)
+	}
+	return m
 }
 
 // zh is the default language.
@@ -79,15 +111,11 @@ var zh = &words{
 		CmdProgress: "/progress 编号 百分比 [说明]", CmdDone: "/done 编号 [说明]",
 		CmdExtend: "/extend 编号 YYYY-MM-DD 理由", CmdVerify: "/verify 编号",
 		CmdReopen: "/reopen 编号 理由", CmdReport: "/report [YYYY-MM]",
+		CmdApprove: "/approve 编号", CmdReject: "/reject 编号 理由", CmdCancel: "/cancel 编号 理由",
 	},
-	status: map[domain.Status]string{
-		domain.Open: "未开始", domain.InProgress: "进行中", domain.Done: "已完成（待核销）",
-		domain.Verified: "已核销", domain.Cancelled: "已取消",
-	},
-	lights: map[domain.Light]string{
-		domain.Red: "🔴 红灯", domain.Yellow: "🟡 黄灯", domain.Green: "🟢 绿灯", domain.LDone: "✅ 已完成", domain.Grey: "⚪ 已取消",
-	},
-	roles:       map[domain.Role]string{domain.Official: "承办人", domain.Supervisor: "督查室", domain.Admin: "管理员"},
+	status:      statusWords("zh"),
+	lights:      lightWords("zh"),
+	roles:       roleWords("zh"),
 	due:         "截止 %s",
 	ongoing:     "长期",
 	overdueDays: "（逾期 %d 天）",
@@ -108,18 +136,18 @@ var zh = &words{
 
 	progressOK:    "已记录 %s 进度 %d%%。",
 	evidenceN:     "（附证据 %d 份）",
-	doneOK:        "%s 已标记完成，等待督查室核销。",
+	doneOK:        "%s 已标记完成，等待督查室销号。",
 	extendOK:      "%s 延期申请已提交：%s → %s，等待督查室审批。",
 	lateNote:      "（逾期后申请）",
-	verifyOK:      "%s 已核销（销号）。",
+	verifyOK:      "%s 已销号（销号）。",
 	reopenOK:      "%s 已退回，状态改为进行中。",
 	reportOK:      "%s 月报已发送。",
 	reportNone:    "月报功能未配置。",
 	noProgress:    "%s 当前状态为%s，不能再报告进度。",
 	noExtend:      "%s 当前状态为%s，无需延期。",
-	alreadyDone:   "%s 已是完成状态，等待督查室核销。",
+	alreadyDone:   "%s 已是完成状态，等待督查室销号。",
 	closed:        "%s 当前状态为%s。",
-	notDoneVerify: "%s 当前状态为%s，只有已完成的事项才能核销。",
+	notDoneVerify: "%s 当前状态为%s，只有已完成的事项才能销号。",
 	notDoneReopen: "%s 当前状态为%s，只有已完成的事项才能退回。",
 	notAfterDue:   "%s 新的截止日期 %s 不晚于当前截止日期 %s。",
 	pendingExists: "%s 已有待审批的延期申请（申请延至 %s）。",
@@ -159,10 +187,32 @@ var zh = &words{
 	decisionRejected: "❌ %s 延期申请被驳回，截止日期仍为 %s。",
 	editApproved:     "✅ 已批准（%s）",
 	editRejected:     "❌ 已驳回（%s）",
-	doneEdit:         "%s\n✅ 已标记完成（进度 100%%），等待督查室核销。",
+	doneEdit:         "%s\n✅ 已标记完成（进度 100%%），等待督查室销号。",
 	doneAnswer:       "已标记完成",
 	badButton:        "这个按钮已失效。",
 	decideOnly:       "只有督查室可以审批延期申请。",
+
+	confirmDone:       "%s\n确认标记为已完成吗？标记后将提交督查室销号。",
+	keptOpen:          "%s\n已取消，事项状态未改变。",
+	askSendBack:       "%s\n请发送退回理由：<code>/退回 %d 理由</code>",
+	askReject:         "%s\n请发送驳回理由：<code>/驳回 %d 理由</code>",
+	cancelOK:          "%s 已撤销。",
+	approveOK:         "%s 延期申请已批准，新的截止日期：%s。",
+	rejectOK:          "%s 延期申请已驳回。",
+	pendingHead:       "待销号事项（共 %d 项，最早的在前）：",
+	pendingEmpty:      "没有待销号的事项，也没有待审批的延期申请。",
+	pendingDone:       "%s · %s报告完成 · 已等待 %d 天",
+	pendingExt:        "延期申请 %s · %s申请 %s → %s · 已等待 %d 天",
+	cannot:            "%s 当前状态为%s，不能%s。",
+	onlyOffice:        "只有督查室可以%s。",
+	ongoingNoExtend:   "%s 为常态化事项，没有截止日期，无需延期。",
+	evSent:            "已发送%s",
+	evEdit:            "修改%s：%s → %s",
+	evExtAsked:        "%s申请延期 %s → %s，理由：%s",
+	evExtDecided:      "%s%s延期申请%s",
+	showEvidencePhoto: "  📎 照片（见下）",
+	actions: map[string]string{"progress": "报告进度", "done": "标记完成", "verify": "销号", "send_back": "退回", "reopen": "退回",
+		"cancel": "撤销", "extend": "申请延期", "decide": "审批延期", "edit": "修改", "reassign": "转办", "list pending items": "查看待销号事项"},
 
 	help: "可用命令（编号可写 12 或 #12）：\n" +
 		"/list（/列表）我的未完成事项\n" +
@@ -171,12 +221,16 @@ var zh = &words{
 		"/show 编号（/查看）详情、记录与证据\n" +
 		"/progress 编号 百分比 [说明]（/进度）报告进度\n" +
 		"/done 编号 [说明]（/完成）标记完成；照片或文件的说明写 /done 编号 即作为证据\n" +
-		"/extend 编号 YYYY-MM-DD 理由（/延期）申请延期\n" +
+		"/extend 编号 YYYY-MM-DD 理由（/延期）申请延期（常态化事项不适用）\n" +
 		"/whoami（/我是谁）我的身份\n" +
 		"/help（/帮助）本说明",
 	helpSupervisor: "\n督查室：\n" +
-		"/verify 编号（/销号）核销已完成的事项\n" +
+		"/pending（/待核销）待销号事项与待审批延期\n" +
+		"/verify 编号（/销号）销号已完成的事项\n" +
 		"/reopen 编号 理由（/退回）退回已完成的事项\n" +
+		"/approve 编号（/批准）批准事项的延期申请\n" +
+		"/reject 编号 理由（/驳回）驳回事项的延期申请\n" +
+		"/cancel 编号 理由（/撤销）撤销事项\n" +
 		"/report [YYYY-MM]（/月报）立即发送月报",
 }
 
@@ -214,15 +268,11 @@ var en = &words{
 		CmdProgress: "/progress ID PCT [NOTE]", CmdDone: "/done ID [NOTE]",
 		CmdExtend: "/extend ID YYYY-MM-DD REASON", CmdVerify: "/verify ID",
 		CmdReopen: "/reopen ID REASON", CmdReport: "/report [YYYY-MM]",
+		CmdApprove: "/approve ID", CmdReject: "/reject ID REASON", CmdCancel: "/cancel ID REASON",
 	},
-	status: map[domain.Status]string{
-		domain.Open: "open", domain.InProgress: "in progress", domain.Done: "done (awaiting verification)",
-		domain.Verified: "verified", domain.Cancelled: "cancelled",
-	},
-	lights: map[domain.Light]string{
-		domain.Red: "🔴 red", domain.Yellow: "🟡 yellow", domain.Green: "🟢 green", domain.LDone: "✅ done", domain.Grey: "⚪ cancelled",
-	},
-	roles:       map[domain.Role]string{domain.Official: "official", domain.Supervisor: "supervisor", domain.Admin: "admin"},
+	status:      statusWords("en"),
+	lights:      lightWords("en"),
+	roles:       roleWords("en"),
 	due:         "due %s",
 	ongoing:     "ongoing",
 	overdueDays: " (%d days overdue)",
@@ -299,6 +349,29 @@ var en = &words{
 	badButton:        "This button no longer works.",
 	decideOnly:       "Only the supervision office may decide extension requests.",
 
+	confirmDone:       "%s\nMark it done? The supervision office will then verify it.",
+	keptOpen:          "%s\nNot changed.",
+	askSendBack:       "%s\nSend the reason: <code>/reopen %d REASON</code>",
+	askReject:         "%s\nSend the reason: <code>/reject %d REASON</code>",
+	cancelOK:          "%s cancelled.",
+	approveOK:         "%s: extension approved; the new due date is %s.",
+	rejectOK:          "%s: extension rejected.",
+	pendingHead:       "Awaiting verification (%d, oldest first):",
+	pendingEmpty:      "Nothing awaits verification and no extension request is pending.",
+	pendingDone:       "%s · reported done by %s · waiting %d days",
+	pendingExt:        "Extension %s · asked by %s %s → %s · waiting %d days",
+	cannot:            "%s is %s: cannot %s.",
+	onlyOffice:        "Only the supervision office may %s.",
+	ongoingNoExtend:   "%s is ongoing: it has no due date to extend.",
+	evSent:            "sent: %s",
+	evEdit:            "changed %s: %s → %s",
+	evExtAsked:        "%s asked for an extension %s → %s, reason: %s",
+	evExtDecided:      "%s %s the extension %s",
+	showEvidencePhoto: "  📎 photo (below)",
+	actions: map[string]string{"progress": "report progress", "done": "mark it done", "verify": "verify it", "send_back": "send it back",
+		"reopen": "send it back", "cancel": "cancel it", "extend": "extend it", "decide": "decide extensions", "edit": "edit it",
+		"reassign": "reassign", "list pending items": "list pending items"},
+
 	help: "Commands (an id may be written 12 or #12):\n" +
 		"/list (/列表) your open commitments\n" +
 		"/due [DAYS] (/到期) due soon\n" +
@@ -310,8 +383,12 @@ var en = &words{
 		"/whoami (/我是谁) who you are\n" +
 		"/help (/帮助) this list",
 	helpSupervisor: "\nSupervision office:\n" +
+		"/pending (/待核销) done items awaiting verification and pending extensions\n" +
 		"/verify ID (/销号) close a done commitment\n" +
 		"/reopen ID REASON (/退回) send a done commitment back\n" +
+		"/approve ID (/批准) approve the commitment's extension request\n" +
+		"/reject ID REASON (/驳回) reject it\n" +
+		"/cancel ID REASON (/撤销) cancel a commitment\n" +
 		"/report [YYYY-MM] (/月报) send the monthly report now",
 }
 

@@ -88,22 +88,15 @@ func (c *Commitment) check(file, p string) Errors {
 	if c.Category != "" && !slices.Contains(domain.Categories, c.Category) {
 		bad("category", "unknown category %q: want one of %s", c.Category, strings.Join(domain.Categories, ", "))
 	}
-	prec := domain.PDay
-	if c.DuePrecision != "" {
-		var err error
-		if prec, err = domain.ParsePrecision(c.DuePrecision); err != nil {
-			bad("due_precision", "%v", err)
+	due, derr := domain.ParseDate(c.Due)
+	if c.Due != "" && derr != nil {
+		bad("due", "%v", derr)
+	} else if _, err := domain.ResolvePrecision(due, c.DuePrecision); err != nil {
+		field := "due"
+		if _, perr := domain.ParsePrecision(c.DuePrecision); c.DuePrecision != "" && perr != nil {
+			field = "due_precision"
 		}
-	}
-	if c.Due == "" && prec != domain.POngoing {
-		bad("due", "missing (set due_precision: ongoing for an item with no due date)")
-	}
-	if c.Due != "" {
-		if prec == domain.POngoing {
-			bad("due", "an ongoing item has no due date")
-		} else if _, err := domain.ParseDate(c.Due); err != nil {
-			bad("due", "%v", err)
-		}
+		bad(field, "%s", domain.ErrorMessage(err))
 	}
 	if c.Strength != "" && c.Strength != string(domain.Firm) && c.Strength != string(domain.Aim) {
 		bad("strength", "unknown strength %q: want firm or aim", c.Strength)

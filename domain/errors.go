@@ -10,7 +10,11 @@ const (
 	EINVALID  = "invalid"   // bad input: exit code 2
 	ENOTFOUND = "not_found" // no such thing, or not in the caller's scope
 	ECONFLICT = "conflict"  // the state changed under the caller
-	EINTERNAL = "internal"
+	// EFORBIDDEN is a role refusal: an official asking to verify or to
+	// decide an extension. Scope refusals are ENOTFOUND instead, so that
+	// ids cannot be probed.
+	EFORBIDDEN = "forbidden"
+	EINTERNAL  = "internal"
 )
 
 // Error is a domain error with a code and a message meant for users.
@@ -47,3 +51,26 @@ func ErrorMessage(err error) string {
 	}
 	return "internal error"
 }
+
+// MoveError refuses a change that the commitment's status does not allow.
+// It names the commitment, the status it is in and the move asked for, so
+// that each front end can say it in its own words; its code is EINVALID.
+type MoveError struct {
+	ID   int64
+	From Status
+	// To is the status the move would lead to ("" for a change that keeps
+	// the status, such as progress or an extension request).
+	To Status
+	// Action names what was asked ("progress", "extend", "reopen" ...).
+	Action string
+}
+
+func (e *MoveError) Error() string {
+	if e.To != "" {
+		return fmt.Sprintf("commitment #%d: cannot change status from %s to %s", e.ID, e.From, e.To)
+	}
+	return fmt.Sprintf("commitment #%d is %s: cannot %s", e.ID, e.From, e.Action)
+}
+
+// Unwrap gives the domain error, so that ErrorCode reads EINVALID.
+func (e *MoveError) Unwrap() error { return &Error{Code: EINVALID, Message: e.Error()} }

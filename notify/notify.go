@@ -6,6 +6,8 @@ package notify
 
 import (
 	"context"
+
+	"duban/domain"
 	"errors"
 	"fmt"
 	"time"
@@ -28,11 +30,9 @@ type Message struct {
 }
 
 // Button is one inline keyboard button; Data is its callback_data (at most
-// 64 bytes).
-type Button struct {
-	Text string `json:"text"`
-	Data string `json:"data"`
-}
+// 64 bytes). It is the domain's type, shared by everything that builds
+// messages.
+type Button = domain.Button
 
 // AttachmentKind says how an attachment is sent.
 type AttachmentKind string

@@ -49,20 +49,17 @@ func countRows(t testing.TB, db *store.DB, table string) int {
 	return n
 }
 
-func TestApplyUpdate(t *testing.T) {
+func TestChangeRecordsItsUpdate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		botFixture(t, db)
-		by := store.Actor{ContactID: 1, TelegramUserID: 501, Channel: "telegram"}
+		by := func(update int64) store.Actor {
+			return store.Actor{ContactID: 1, TelegramUserID: 501, Channel: "telegram", UpdateID: update}
+		}
 
-		t.Run("commits the changes and the record together", func(t *testing.T) {
-			err := db.ApplyUpdate(ctx, 10, func(ctx context.Context) error {
-				if err := db.AddProgress(ctx, 1, 40, "note", nil, by); err != nil {
-					return err
-				}
-				_, err := db.Enqueue(ctx, store.Notification{ChatID: 9, Kind: store.KindExtension, DedupKey: "x/10", Body: "b"})
-				return err
-			})
+		t.Run("commits the change, its messages and the record together", func(t *testing.T) {
+			err := db.AddProgress(ctx, 1, 40, "note", nil, by(10),
+				store.Notification{ChatID: 9, Kind: store.KindExtension, DedupKey: "x/10", Body: "b"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,23 +73,20 @@ func TestApplyUpdate(t *testing.T) {
 				t.Errorf("outbox rows = %d, want 1", n)
 			}
 		})
-		t.Run("refuses an update applied before, without running fn", func(t *testing.T) {
-			ran := false
-			err := db.ApplyUpdate(ctx, 10, func(ctx context.Context) error { ran = true; return nil })
-			if !errors.Is(err, store.ErrUpdateApplied) || ran {
-				t.Fatalf("err = %v, ran = %v; want ErrUpdateApplied, not run", err, ran)
+		t.Run("refuses an update applied before, changing nothing", func(t *testing.T) {
+			err := db.AddProgress(ctx, 1, 70, "", nil, by(10))
+			if !errors.Is(err, store.ErrUpdateApplied) {
+				t.Fatalf("err = %v, want ErrUpdateApplied", err)
+			}
+			if c, _ := db.Commitment(ctx, 1); c.Progress != 40 {
+				t.Errorf("progress = %d, want still 40", c.Progress)
 			}
 		})
-		t.Run("rolls everything back when fn fails half-way", func(t *testing.T) {
-			boom := errors.New("boom")
-			err := db.ApplyUpdate(ctx, 11, func(ctx context.Context) error {
-				if err := db.AddProgress(ctx, 1, 60, "", nil, by); err != nil {
-					return err
-				}
-				return boom
-			})
-			if !errors.Is(err, boom) {
-				t.Fatalf("err = %v, want boom", err)
+		t.Run("records nothing when the change is refused", func(t *testing.T) {
+			err := db.AddProgress(ctx, 1, 60, "", nil, by(11),
+				store.Notification{ChatID: 9, Kind: store.KindExtension, Body: "no dedup key: refused"})
+			if err == nil {
+				t.Fatal("a notification without dedup key was accepted")
 			}
 			if ok, _ := db.UpdateApplied(ctx, 11); ok {
 				t.Error("failed update 11 recorded")
@@ -100,14 +94,10 @@ func TestApplyUpdate(t *testing.T) {
 			if n := countRows(t, db, "progress_updates"); n != 1 {
 				t.Errorf("progress rows = %d, want still 1", n)
 			}
-			c, _ := db.Commitment(ctx, 1)
-			if c.Progress != 40 {
-				t.Errorf("progress = %d, want still 40", c.Progress)
-			}
 		})
 		t.Run("records nothing for update id 0", func(t *testing.T) {
 			before := countRows(t, db, "bot_updates")
-			if err := db.ApplyUpdate(ctx, 0, func(ctx context.Context) error { return db.AddProgress(ctx, 1, 50, "", nil, by) }); err != nil {
+			if err := db.AddProgress(ctx, 1, 50, "", nil, by(0)); err != nil {
 				t.Fatal(err)
 			}
 			if n := countRows(t, db, "bot_updates"); n != before {
@@ -119,9 +109,7 @@ func TestApplyUpdate(t *testing.T) {
 			var wg sync.WaitGroup
 			errs := make([]error, 4)
 			for i := range errs {
-				wg.Go(func() {
-					errs[i] = db.ApplyUpdate(ctx, 12, func(ctx context.Context) error { return db.AddProgress(ctx, 2, 10, "", nil, by) })
-				})
+				wg.Go(func() { errs[i] = db.AddProgress(ctx, 2, 10, "", nil, by(12)) })
 			}
 			wg.Wait()
 			ok := 0
@@ -165,10 +153,9 @@ func TestPruneBotUpdates(t *testing.T) {
 		ctx := context.Background()
 		now := botNow
 		db.Now = func() time.Time { return now }
-		nop := func(context.Context) error { return nil }
-		db.ApplyUpdate(ctx, 1, nop)
+		db.RecordUpdate(ctx, 1)
 		now = now.Add(72 * time.Hour)
-		db.ApplyUpdate(ctx, 2, nop)
+		db.RecordUpdate(ctx, 2)
 		n, err := db.PruneBotUpdates(ctx, now.Add(-48*time.Hour))
 		if err != nil || n != 1 {
 			t.Fatalf("pruned %d, %v; want 1", n, err)

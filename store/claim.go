@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"duban/domain"
 )
 
 // ErrNotPending is returned (wrapped) by the Mark methods, Reroute and
@@ -111,12 +113,12 @@ func (db *DB) claimQuery(now time.Time, limit int, until time.Time) (string, []a
 // dropClosed marks dropped the claimed rows whose commitment is closed,
 // and returns their ids. SetStatus already drops them when the commitment
 // closes; this catches a row enqueued by a scan that raced with the close.
-// Replies are kept, as SetStatus keeps them: they answer a person, not a
-// deadline.
+// Only reminders are dropped, as SetStatus drops them: replies and news of
+// a change answer a person, not a deadline.
 func dropClosed(ctx context.Context, tx *sqlx.Tx, rows []notificationRow) (map[int64]bool, error) {
 	var ids []int64
 	for _, r := range rows {
-		if r.CommitmentID != nil && r.Kind != KindReply {
+		if r.CommitmentID != nil && domain.ChasesDeadline(r.Kind) {
 			ids = append(ids, r.ID)
 		}
 	}

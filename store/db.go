@@ -138,11 +138,6 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Second) }
 
 // tx runs fn in one transaction: begin, defer rollback, commit.
 func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	if outer := db.joined(ctx); outer != nil {
-		// Inside ApplyUpdate: the caller's transaction commits everything
-		// one Telegram update changed, with the record that it was applied.
-		return fn(outer)
-	}
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

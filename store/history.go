@@ -14,11 +14,17 @@ import (
 )
 
 // Actor is who made a change and through which channel: "cli", "telegram",
-// "web" or "import".
+// "web", "link" or "import".
 type Actor struct {
 	ContactID      int64
 	TelegramUserID int64
 	Channel        string
+	// UpdateID is the Telegram update that carried the change: the method
+	// that opens the change's transaction records it there, so that an
+	// update delivered twice is applied once (ErrUpdateApplied).
+	UpdateID int64
+	// WebSession is the web session that made the change.
+	WebSession string
 }
 
 func (a Actor) contact() sql.NullInt64 {
@@ -49,24 +55,24 @@ func (db *DB) lockCommitment(ctx context.Context, tx *sqlx.Tx, id int64) (domain
 
 // AddProgress records a progress update. The first one moves an open
 // commitment to in_progress. A closed commitment takes no progress.
-func (db *DB) AddProgress(ctx context.Context, id int64, pct int, note string, evidence []string, by Actor) error {
+// The notifications ns are written in the same transaction.
+func (db *DB) AddProgress(ctx context.Context, id int64, pct int, note string, evidence []string, by Actor, ns ...Notification) error {
 	if err := domain.ValidPercent(pct); err != nil {
 		return err
 	}
 	if err := checkNote(note); err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sqlx.Tx) error {
+	return db.change(ctx, by, func(tx *sqlx.Tx) error {
 		st, _, err := db.lockCommitment(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		if !st.Active() {
-			return domain.Errorf(domain.EINVALID, "commitment #%d is %s: it takes no more progress", id, st)
+			return &domain.MoveError{ID: id, From: st, Action: "progress"}
 		}
 		now := db.now()
-		if _, err := exec(ctx, tx, `INSERT INTO progress_updates (commitment_id, contact_id, telegram_user_id, percent, note, evidence, channel, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, by.contact(), by.TelegramUserID, pct, note, strings.Join(evidence, "\n"), by.channel(), tm(now)); err != nil {
+		if err := db.insertProgress(ctx, tx, id, pct, note, evidence, by, now); err != nil {
 			return fmt.Errorf("add progress: %w", err)
 		}
 		if st == domain.Open {
@@ -74,10 +80,21 @@ func (db *DB) AddProgress(ctx context.Context, id int64, pct int, note string, e
 				return err
 			}
 		}
-		_, err = exec(ctx, tx, `UPDATE commitments SET progress = ?, last_progress_at = ?, updated_at = ?, next_remind_at = ? WHERE id = ?`,
-			pct, tm(now), tm(now), rescan, id)
+		if _, err = exec(ctx, tx, `UPDATE commitments SET progress = ?, last_progress_at = ?, updated_at = ?, next_remind_at = ? WHERE id = ?`,
+			pct, tm(now), tm(now), rescan, id); err != nil {
+			return err
+		}
+		_, err = db.enqueue(ctx, tx, ns)
 		return err
 	})
+}
+
+// insertProgress writes a progress update with who made it and how.
+func (db *DB) insertProgress(ctx context.Context, tx *sqlx.Tx, id int64, pct int, note string, evidence []string, by Actor, now time.Time) error {
+	_, err := exec(ctx, tx, `INSERT INTO progress_updates (commitment_id, contact_id, telegram_user_id, telegram_update_id, web_session,
+		percent, note, evidence, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, by.contact(), by.TelegramUserID, by.UpdateID, by.WebSession, pct, note, strings.Join(evidence, "\n"), by.channel(), tm(now))
+	return err
 }
 
 func checkNote(note string) error {
@@ -89,8 +106,9 @@ func checkNote(note string) error {
 
 // recordStatus writes a status change to the history and to the row.
 func (db *DB) recordStatus(ctx context.Context, tx *sqlx.Tx, id int64, from, to domain.Status, reason string, by Actor, now time.Time) error {
-	if _, err := exec(ctx, tx, `INSERT INTO status_changes (commitment_id, from_status, to_status, reason, contact_id, telegram_user_id, channel, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, string(from), string(to), reason, by.contact(), by.TelegramUserID, by.channel(), tm(now)); err != nil {
+	if _, err := exec(ctx, tx, `INSERT INTO status_changes (commitment_id, from_status, to_status, reason, contact_id, telegram_user_id,
+		telegram_update_id, web_session, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, string(from), string(to), reason, by.contact(), by.TelegramUserID, by.UpdateID, by.WebSession, by.channel(), tm(now)); err != nil {
 		return fmt.Errorf("record status: %w", err)
 	}
 	closed := dbTime{}
@@ -104,26 +122,26 @@ func (db *DB) recordStatus(ctx context.Context, tx *sqlx.Tx, id int64, from, to 
 
 // SetStatus moves a commitment to a new status, refusing illegal moves.
 // Marking done may carry a note and evidence, recorded as a 100 % progress
-// update. Cancelling and reopening need a reason.
-func (db *DB) SetStatus(ctx context.Context, id int64, to domain.Status, reason string, evidence []string, by Actor) error {
+// update. Cancelling needs a reason. The notifications ns are written in
+// the same transaction.
+func (db *DB) SetStatus(ctx context.Context, id int64, to domain.Status, reason string, evidence []string, by Actor, ns ...Notification) error {
 	if err := checkNote(reason); err != nil {
 		return err
 	}
 	if (to == domain.Cancelled) && strings.TrimSpace(reason) == "" {
 		return domain.Errorf(domain.EINVALID, "cancel needs a reason")
 	}
-	return db.tx(ctx, func(tx *sqlx.Tx) error {
+	return db.change(ctx, by, func(tx *sqlx.Tx) error {
 		from, _, err := db.lockCommitment(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := domain.Transition(from, to); err != nil {
-			return domain.Errorf(domain.EINVALID, "commitment #%d: %s", id, domain.ErrorMessage(err))
+		if !domain.CanTransition(from, to) {
+			return &domain.MoveError{ID: id, From: from, To: to}
 		}
 		now := db.now()
 		if to == domain.Done {
-			if _, err := exec(ctx, tx, `INSERT INTO progress_updates (commitment_id, contact_id, telegram_user_id, percent, note, evidence, channel, created_at)
-				VALUES (?, ?, ?, 100, ?, ?, ?, ?)`, id, by.contact(), by.TelegramUserID, reason, strings.Join(evidence, "\n"), by.channel(), tm(now)); err != nil {
+			if err := db.insertProgress(ctx, tx, id, 100, reason, evidence, by, now); err != nil {
 				return fmt.Errorf("mark done: %w", err)
 			}
 			if _, err := exec(ctx, tx, `UPDATE commitments SET progress = 100, last_progress_at = ? WHERE id = ?`, tm(now), id); err != nil {
@@ -134,31 +152,50 @@ func (db *DB) SetStatus(ctx context.Context, id int64, to domain.Status, reason 
 			return err
 		}
 		if to.Closed() {
-			// Reminders queued before the change are dropped, not sent.
-			_, err = exec(ctx, tx, `UPDATE notifications SET state = 'dropped', last_error = ? WHERE commitment_id = ? AND state = 'pending' AND kind <> 'reply'`,
-				"commitment "+string(to), id)
+			// Reminders queued before the change are dropped, not sent. The
+			// messages this change causes are written after, and go out.
+			if _, err = exec(ctx, tx, `UPDATE notifications SET state = 'dropped', last_error = ? WHERE commitment_id = ? AND state = 'pending'
+				AND kind IN ('lead','due','overdue','escalation','progress_check')`, "commitment "+string(to), id); err != nil {
+				return err
+			}
 		}
+		_, err = db.enqueue(ctx, tx, ns)
 		return err
 	})
 }
 
-// Extension is a request to move a due date (延期申请).
+// Extension is a request to move a due date (延期申请), with who asked and
+// who decided.
 type Extension struct {
-	ID           int64
-	CommitmentID int64
-	OldDue       domain.Date
-	RequestedDue domain.Date
-	Reason       string
-	RequesterID  int64
-	Late         bool
-	State        string
-	CreatedAt    time.Time
-	DecidedAt    *time.Time
+	ID             int64
+	CommitmentID   int64
+	OldDue         domain.Date
+	RequestedDue   domain.Date
+	Reason         string
+	RequesterID    int64
+	Channel        string
+	Late           bool
+	State          string
+	CreatedAt      time.Time
+	DecidedAt      *time.Time
+	DeciderID      int64
+	DecidedChannel string
+	DecisionReason string
 }
 
+// Extension states.
+const (
+	ExtPending  = "pending"
+	ExtApproved = "approved"
+	ExtRejected = "rejected"
+)
+
 // RequestExtension files an extension request. One filed after the due date
-// is accepted but marked late. A commitment has at most one pending request.
-func (db *DB) RequestExtension(ctx context.Context, id int64, want domain.Date, reason string, loc *time.Location, by Actor) (*Extension, error) {
+// is accepted but marked late. A commitment has at most one pending request;
+// an ongoing one (no due date) takes none. notes, if not nil, gives the
+// notifications the request causes, written in the same transaction.
+func (db *DB) RequestExtension(ctx context.Context, id int64, want domain.Date, reason string, loc *time.Location, by Actor,
+	notes ...func(*Extension) []Notification) (*Extension, error) {
 	if strings.TrimSpace(reason) == "" {
 		return nil, domain.Errorf(domain.EINVALID, "an extension needs a reason")
 	}
@@ -166,20 +203,23 @@ func (db *DB) RequestExtension(ctx context.Context, id int64, want domain.Date, 
 		return nil, err
 	}
 	var ext *Extension
-	err := db.tx(ctx, func(tx *sqlx.Tx) error {
+	err := db.change(ctx, by, func(tx *sqlx.Tx) error {
 		st, due, err := db.lockCommitment(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		if !st.Active() {
-			return domain.Errorf(domain.EINVALID, "commitment #%d is %s: nothing to extend", id, st)
+			return &domain.MoveError{ID: id, From: st, Action: "extend"}
+		}
+		if due.IsZero() {
+			return domain.Errorf(domain.EINVALID, "commitment #%d is ongoing: it has no due date to extend", id)
 		}
 		now := db.now()
 		today := domain.DateOf(now, loc)
 		if !want.After(today) {
 			return domain.Errorf(domain.EINVALID, "the new due date %s is not in the future", want)
 		}
-		if !due.IsZero() && !want.After(due) {
+		if !want.After(due) {
 			return domain.Errorf(domain.EINVALID, "the new due date %s is not after the current one, %s", want, due)
 		}
 		var pending int
@@ -189,13 +229,20 @@ func (db *DB) RequestExtension(ctx context.Context, id int64, want domain.Date, 
 		if pending > 0 {
 			return domain.Errorf(domain.EINVALID, "commitment #%d already has a pending extension request", id)
 		}
-		late := !due.IsZero() && today.After(due)
-		eid, err := insertID(ctx, tx, `INSERT INTO extensions (commitment_id, old_due, requested_due, reason, requester_id, telegram_user_id, late, state, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`, id, dbDate{due}, dbDate{want}, reason, by.contact(), by.TelegramUserID, late, tm(now))
+		late := today.After(due)
+		eid, err := insertID(ctx, tx, `INSERT INTO extensions (commitment_id, old_due, requested_due, reason, requester_id, telegram_user_id,
+			channel, telegram_update_id, late, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+			id, dbDate{due}, dbDate{want}, reason, by.contact(), by.TelegramUserID, by.channel(), by.UpdateID, late, tm(now))
 		if err != nil {
 			return fmt.Errorf("request extension: %w", err)
 		}
-		ext = &Extension{ID: eid, CommitmentID: id, OldDue: due, RequestedDue: want, Reason: reason, RequesterID: by.ContactID, Late: late, State: "pending", CreatedAt: now}
+		ext = &Extension{ID: eid, CommitmentID: id, OldDue: due, RequestedDue: want, Reason: reason, RequesterID: by.ContactID,
+			Channel: by.channel(), Late: late, State: ExtPending, CreatedAt: now}
+		for _, f := range notes {
+			if _, err := db.enqueue(ctx, tx, f(ext)); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	return ext, err
@@ -214,66 +261,127 @@ func (db *DB) PendingExtension(ctx context.Context, commitmentID int64) (*Extens
 	return r.domain(), nil
 }
 
-const extensionSelect = `SELECT id, commitment_id, old_due, requested_due, reason, COALESCE(requester_id, 0) AS requester_id, late, state, created_at, decided_at FROM extensions`
+// Extensions returns every extension request of a commitment, oldest first.
+func (db *DB) Extensions(ctx context.Context, commitmentID int64) ([]*Extension, error) {
+	var rows []extensionRow
+	if err := db.db.SelectContext(ctx, &rows, db.db.Rebind(extensionSelect+` WHERE commitment_id = ? ORDER BY id`), commitmentID); err != nil {
+		return nil, fmt.Errorf("extensions: %w", err)
+	}
+	out := make([]*Extension, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
+const extensionSelect = `SELECT id, commitment_id, old_due, requested_due, reason, COALESCE(requester_id, 0) AS requester_id, channel, late, state,
+	created_at, decided_at, COALESCE(decided_by, 0) AS decided_by, decided_channel, decision_reason FROM extensions`
 
 type extensionRow struct {
-	ID           int64  `db:"id"`
-	CommitmentID int64  `db:"commitment_id"`
-	OldDue       dbDate `db:"old_due"`
-	RequestedDue dbDate `db:"requested_due"`
-	Reason       string `db:"reason"`
-	RequesterID  int64  `db:"requester_id"`
-	Late         bool   `db:"late"`
-	State        string `db:"state"`
-	CreatedAt    dbTime `db:"created_at"`
-	DecidedAt    dbTime `db:"decided_at"`
+	ID             int64  `db:"id"`
+	CommitmentID   int64  `db:"commitment_id"`
+	OldDue         dbDate `db:"old_due"`
+	RequestedDue   dbDate `db:"requested_due"`
+	Reason         string `db:"reason"`
+	RequesterID    int64  `db:"requester_id"`
+	Channel        string `db:"channel"`
+	Late           bool   `db:"late"`
+	State          string `db:"state"`
+	CreatedAt      dbTime `db:"created_at"`
+	DecidedAt      dbTime `db:"decided_at"`
+	DecidedBy      int64  `db:"decided_by"`
+	DecidedChannel string `db:"decided_channel"`
+	DecisionReason string `db:"decision_reason"`
 }
 
 func (r extensionRow) domain() *Extension {
 	return &Extension{ID: r.ID, CommitmentID: r.CommitmentID, OldDue: r.OldDue.D, RequestedDue: r.RequestedDue.D,
-		Reason: r.Reason, RequesterID: r.RequesterID, Late: r.Late, State: r.State, CreatedAt: r.CreatedAt.T, DecidedAt: r.DecidedAt.ptr()}
+		Reason: r.Reason, RequesterID: r.RequesterID, Channel: r.Channel, Late: r.Late, State: r.State, CreatedAt: r.CreatedAt.T,
+		DecidedAt: r.DecidedAt.ptr(), DeciderID: r.DecidedBy, DecidedChannel: r.DecidedChannel, DecisionReason: r.DecisionReason}
 }
 
 // DecideExtension approves or rejects a commitment's pending extension
 // request. Approval moves the due date (the old one stays in the request),
 // which starts a new reminder series.
 func (db *DB) DecideExtension(ctx context.Context, commitmentID int64, approve bool, by Actor) (*Extension, error) {
+	return db.Decide(ctx, Decision{CommitmentID: commitmentID, Approve: approve}, by)
+}
+
+// Decision is a supervisor's answer to an extension request.
+type Decision struct {
+	// ExtensionID names the request; 0 takes CommitmentID's pending one.
+	ExtensionID  int64
+	CommitmentID int64
+	Approve      bool
+	Reason       string
+	// Notes, if set, gives the notifications the decision causes, written
+	// in the same transaction.
+	Notes func(*Extension) []Notification
+}
+
+// Decide approves or rejects an extension request, recording who decided
+// and why. A request no longer pending gives EINVALID.
+func (db *DB) Decide(ctx context.Context, d Decision, by Actor) (*Extension, error) {
+	if err := checkNote(d.Reason); err != nil {
+		return nil, err
+	}
 	var ext *Extension
-	err := db.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, _, err := db.lockCommitment(ctx, tx, commitmentID); err != nil {
+	err := db.change(ctx, by, func(tx *sqlx.Tx) error {
+		cid := d.CommitmentID
+		if d.ExtensionID != 0 {
+			if err := tx.GetContext(ctx, &cid, tx.Rebind(`SELECT commitment_id FROM extensions WHERE id = ?`), d.ExtensionID); err != nil {
+				if errors.Is(err, sql.ErrNoRows) {
+					return domain.Errorf(domain.ENOTFOUND, "extension request %d not found", d.ExtensionID)
+				}
+				return err
+			}
+		}
+		if _, _, err := db.lockCommitment(ctx, tx, cid); err != nil {
 			return err
 		}
 		var r extensionRow
-		err := tx.GetContext(ctx, &r, tx.Rebind(extensionSelect+` WHERE commitment_id = ? AND state = 'pending'`), commitmentID)
+		var err error
+		if d.ExtensionID != 0 {
+			err = tx.GetContext(ctx, &r, tx.Rebind(extensionSelect+` WHERE id = ?`), d.ExtensionID)
+		} else {
+			err = tx.GetContext(ctx, &r, tx.Rebind(extensionSelect+` WHERE commitment_id = ? AND state = 'pending'`), cid)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
-			return domain.Errorf(domain.EINVALID, "commitment #%d has no pending extension request", commitmentID)
+			return domain.Errorf(domain.EINVALID, "commitment #%d has no pending extension request", cid)
 		}
 		if err != nil {
 			return err
 		}
-		now := db.now()
-		state := "rejected"
-		if approve {
-			state = "approved"
+		if r.State != ExtPending {
+			return domain.Errorf(domain.EINVALID, "extension request %d of commitment #%d is already %s", r.ID, cid, r.State)
 		}
-		if _, err := exec(ctx, tx, `UPDATE extensions SET state = ?, decided_by = ?, decided_tg_user = ?, decided_at = ? WHERE id = ?`,
-			state, by.contact(), by.TelegramUserID, tm(now), r.ID); err != nil {
+		now := db.now()
+		state := ExtRejected
+		if d.Approve {
+			state = ExtApproved
+		}
+		if _, err := exec(ctx, tx, `UPDATE extensions SET state = ?, decided_by = ?, decided_tg_user = ?, decided_channel = ?, decision_reason = ?, decided_at = ? WHERE id = ?`,
+			state, by.contact(), by.TelegramUserID, by.channel(), d.Reason, tm(now), r.ID); err != nil {
 			return err
 		}
-		if approve {
+		if d.Approve {
 			if _, err := exec(ctx, tx, `UPDATE commitments SET due = ?, due_precision = 'day', updated_at = ?, next_remind_at = ? WHERE id = ?`,
-				dbDate{r.RequestedDue.D}, tm(now), rescan, commitmentID); err != nil {
+				dbDate{r.RequestedDue.D}, tm(now), rescan, cid); err != nil {
 				return err
 			}
 			// Reminders of the old series that have not gone out are moot.
 			if _, err := exec(ctx, tx, `UPDATE notifications SET state = 'dropped', last_error = 'due date extended'
-				WHERE commitment_id = ? AND state = 'pending' AND kind IN ('lead','due','overdue','escalation')`, commitmentID); err != nil {
+				WHERE commitment_id = ? AND state = 'pending' AND kind IN ('lead','due','overdue','escalation')`, cid); err != nil {
 				return err
 			}
 		}
-		r.State = state
 		ext = r.domain()
-		ext.DecidedAt = &now
+		ext.State, ext.DecidedAt, ext.DeciderID, ext.DecidedChannel, ext.DecisionReason = state, &now, by.ContactID, by.channel(), d.Reason
+		if d.Notes != nil {
+			if _, err := db.enqueue(ctx, tx, d.Notes(ext)); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	return ext, err

@@ -277,7 +277,8 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 		}
 		v.Due, _ = domain.ParseDate(c.Due)
 		if v.DuePrecision == "" {
-			v.DuePrecision = string(domain.PDay)
+			prec, _ := domain.ResolvePrecision(v.Due, "")
+			v.DuePrecision = string(prec)
 		}
 		if c.TargetValue != nil {
 			v.TargetValue = sql.NullFloat64{Float64: *c.TargetValue, Valid: true}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"duban/notify"
+	"duban/domain"
 )
 
 // Outbox states. A row is pending until it is sent, dead (given up, or
@@ -32,9 +32,9 @@ const (
 )
 
 // Button is an inline keyboard button stored with a notification: the
-// notifier's own type, so that rows go from the scheduler and the bot to the
+// domain's type, so that rows go from the scheduler and the bot to the
 // dispatcher without conversion.
-type Button = notify.Button
+type Button = domain.Button
 
 // Notification is one outbox row: a message the system means to send.
 type Notification struct {

@@ -131,10 +131,7 @@ func (db *DB) AddCommitment(ctx context.Context, n NewCommitment) (int64, error)
 		return 0, domain.Errorf(domain.EINVALID, "owner: name at least one contact key")
 	}
 	if n.DuePrecision == "" {
-		n.DuePrecision = domain.PDay
-		if n.Due.IsZero() {
-			n.DuePrecision = domain.POngoing
-		}
+		n.DuePrecision, _ = domain.ResolvePrecision(n.Due, "")
 	}
 	if n.Category == "" {
 		n.Category = "other"

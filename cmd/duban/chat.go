@@ -63,7 +63,7 @@ func (m *Main) chatCommand() *cobra.Command {
 					continue
 				}
 				in := bot.In{ChatID: ct.ChatID, ChatType: bot.Private, Text: line, As: as}
-				if _, _, ok := bot.ParseCallback(line); ok {
+				if _, _, ok := domain.ParseCallback(line); ok {
 					in.Text, in.CallbackID, in.Data = "", fmt.Sprintf("cli-%d", n), line
 				}
 				for _, o := range h.Handle(c.Context(), in) {
