@@ -57,6 +57,9 @@ func (h *Handler) allowed(r *request, c *domain.Commitment, act workflow.Action)
 			return nil
 		}
 	}
+	if act == workflow.ActDone && c.Status == domain.Done {
+		return r.answer(htmlToPlain(fmt.Sprintf(r.w.alreadyDone, ref(c))))
+	}
 	if act == workflow.ActExtend && c.Ongoing() && c.Status.Active() {
 		return r.answer(htmlToPlain(fmt.Sprintf(r.w.ongoingNoExtend, ref(c))))
 	}

@@ -115,7 +115,15 @@ func (h *Handler) refused(r *request, id int64, err error) []Out {
 		if act == "" {
 			act = moveAction(me.To)
 		}
-		text = fmt.Sprintf(r.w.cannot, "#"+strconv.FormatInt(me.ID, 10), esc(r.w.status[me.From]), esc(r.w.actionWord(act)))
+		name := "#" + strconv.FormatInt(me.ID, 10)
+		if c, err := h.db.Commitment(context.Background(), me.ID); err == nil {
+			name = ref(c)
+		}
+		if me.From == domain.Done && act == "done" {
+			text = fmt.Sprintf(r.w.alreadyDone, name)
+			break
+		}
+		text = fmt.Sprintf(r.w.cannot, name, esc(r.w.status[me.From]), esc(r.w.actionWord(act)))
 	case domain.ErrorCode(err) == domain.EFORBIDDEN:
 		act := strings.TrimPrefix(domain.ErrorMessage(err), "only the supervision office may ")
 		text = fmt.Sprintf(r.w.onlyOffice, esc(r.w.actionWord(act)))

@@ -86,7 +86,7 @@ func TestBotEndToEnd(t *testing.T) {
 			contains(t, "/逾期 supervisor", x.reply(wangUser, "/逾期"), "管委会办公室：1 项", "#3")
 		})
 		t.Run("show gives the detail", func(t *testing.T) {
-			contains(t, "/show", x.reply(zhangUser, "/show #1"), append(names(c1), "状态：未开始", "截止日期：2024-06-30")...)
+			contains(t, "/show", x.reply(zhangUser, "/show #1"), append(names(c1), "状态：未启动", "截止日期：2024-06-30")...)
 		})
 		t.Run("progress is recorded with the Telegram user id", func(t *testing.T) {
 			got := x.reply(zhangUser, "/progress 1 40 清运 <b>三车</b> & 复绿")
@@ -201,7 +201,7 @@ func TestBotEndToEnd(t *testing.T) {
 				t.Errorf("decided_tg_user %d", decidedBy)
 			}
 			ns, _ := db.Notifications(ctx, store.OutboxFilter{Kind: store.KindExtension, ChatID: zhangUser})
-			if len(ns) != 1 || ns[0].DedupKey != "ext/1/decision" {
+			if len(ns) != 1 || ns[0].DedupKey != "ext/1/decision/zhang" {
 				t.Fatalf("decision %+v", ns)
 			}
 			contains(t, "decision", ns[0].Body, append(names(c3), "已批准", "2024-09-30")...)
@@ -224,24 +224,33 @@ func TestBotEndToEnd(t *testing.T) {
 				t.Fatalf("progress button: %+v %q", r.Answers, r.texts())
 			}
 			contains(t, "progress button", r.Sent[0].Text, append(names(c4), "<code>/progress 4 &lt;0-100&gt; &lt;说明&gt;</code>")...)
+			before := snapshot(t, db)
 			r = x.press(zhangUser, zhangUser, res.MessageID, "x:4")
-			contains(t, "extension button", strings.Join(r.texts(), ""), "<code>/extend 4 YYYY-MM-DD &lt;理由&gt;</code>")
+			if len(r.Answers) != 1 || !strings.Contains(r.Answers[0].Text, "常态化") || len(r.Sent) != 0 || snapshot(t, db) != before {
+				t.Errorf("extension button on an ongoing item: %+v %q", r.Answers, r.texts())
+			}
 			r = x.press(zhangUser, zhangUser, res.MessageID, "d:4")
+			if len(r.Answers) != 1 || len(r.Sent) != 1 || len(r.Sent[0].ReplyMarkup.InlineKeyboard[0]) != 2 || snapshot(t, db) != before {
+				t.Fatalf("done button must ask first and change nothing: %+v %q", r.Answers, r.texts())
+			}
+			contains(t, "confirmation", r.Sent[0].Text, append(names(c4), "确认")...)
+			confirm := r.Sent[0].MessageID
+			r = x.press(zhangUser, zhangUser, confirm, "dc:4")
 			if len(r.Answers) != 1 || r.Answers[0].Text != "已标记完成" || len(r.Edits) != 1 {
-				t.Fatalf("done button: %+v %+v", r.Answers, r.Edits)
+				t.Fatalf("confirmed done: %+v %+v", r.Answers, r.Edits)
 			}
 			contains(t, "edited reminder", r.Edits[0].Text, append(names(c4), "已标记完成")...)
 			if c := x.commitment(4); c.Status != domain.Done {
 				t.Errorf("#4 %s", c.Status)
 			}
-			before := snapshot(t, db)
+			before = snapshot(t, db)
 			r = x.press(zhangUser, zhangUser, res.MessageID, "d:4")
 			if len(r.Answers) != 1 || !strings.Contains(r.Answers[0].Text, "已是完成状态") || len(r.Edits) != 0 || snapshot(t, db) != before {
 				t.Errorf("stale done: %+v %+v", r.Answers, r.Edits)
 			}
 		})
 		t.Run("verify closes a done item, as a supervisor", func(t *testing.T) {
-			contains(t, "/verify", x.reply(wangUser, "/verify 1"), append(names(c1), "已核销")...)
+			contains(t, "/verify", x.reply(wangUser, "/verify 1"), append(names(c1), "已销号")...)
 			if c := x.commitment(1); c.Status != domain.Verified {
 				t.Errorf("#1 %s", c.Status)
 			}
