@@ -139,7 +139,7 @@ var zh = &words{
 	doneOK:        "%s 已标记完成，等待督查室销号。",
 	extendOK:      "%s 延期申请已提交：%s → %s，等待督查室审批。",
 	lateNote:      "（逾期后申请）",
-	verifyOK:      "%s 已销号（销号）。",
+	verifyOK:      "%s 已销号。",
 	reopenOK:      "%s 已退回，状态改为进行中。",
 	reportOK:      "%s 月报已发送。",
 	reportNone:    "月报功能未配置。",

@@ -98,7 +98,7 @@ func TestContactLink(t *testing.T) {
 
 func TestChat(t *testing.T) {
 	db := botTestDB(t)
-	session := "/list\n\n/progress 1 40 清运 <三车>\n/进度 #1 101\n/show 1\nd:1\n/verify 1\n"
+	session := "/list\n\n/progress 1 40 清运 <三车>\n/进度 #1 101\n/show 1\nd:1\ndc:1\n/verify 1\n"
 	code, out, stderr := runMain(t, nil, session, append(db, "chat", "--as", "zhang")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -113,7 +113,7 @@ func TestChat(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, want := range []string{"(zhang) 清运 <三车>", "[已标记完成]", "✅ 已标记完成（进度 100%）", "只有督查室可以使用 /verify。"} {
+	for _, want := range []string{"(zhang) 清运 <三车>", "[确认完成: dc:1]", "[已标记完成]", "✅ 已标记完成（进度 100%）", "只有督查室可以销号。"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -136,7 +136,7 @@ func TestChat(t *testing.T) {
 
 	t.Run("a supervisor verifies from the terminal", func(t *testing.T) {
 		code, out, _ := runMain(t, nil, "/verify 1\n", append(db, "chat", "--as", "wang")...)
-		if code != 0 || !strings.Contains(out, "#1 凤岗村<复绿> & 修复 已核销（销号）。") {
+		if code != 0 || !strings.Contains(out, "#1 凤岗村<复绿> & 修复 已销号。") {
 			t.Errorf("exit %d:\n%s", code, out)
 		}
 	})
