@@ -83,11 +83,7 @@ func exitCode(err error) int {
 		return 2
 	}
 	switch domain.ErrorCode(err) {
-	case domain.EINVALID, domain.ENOTFOUND:
-		return 2
-	}
-	if strings.HasPrefix(err.Error(), "unknown command") || strings.Contains(err.Error(), "flag") ||
-		strings.Contains(err.Error(), "arg(s)") {
+	case domain.EINVALID, domain.ENOTFOUND, domain.EFORBIDDEN:
 		return 2
 	}
 	return 1
@@ -115,14 +111,34 @@ func (m *Main) rootCommand() *cobra.Command {
 		m.listCommand(), m.showCommand(), m.contactCommand(), m.extractCommand(), m.remindCommand(), m.serveCommand(),
 	)
 	root.AddCommand(m.statusCommands()...)
-	for _, extra := range extraCommands {
-		root.AddCommand(extra(m))
+	root.AddCommand(m.chatCommand(), m.reportCommand())
+	// Cobra's own argument errors are bad usage: exit code 2, typed, not
+	// recognised by their text.
+	root.Args = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef("unknown command %q for %q", args[0], c.CommandPath())
+		}
+		return nil
 	}
+	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+	var typeArgs func(c *cobra.Command)
+	typeArgs = func(c *cobra.Command) {
+		if orig := c.Args; orig != nil {
+			c.Args = func(c *cobra.Command, args []string) error {
+				if err := orig(c, args); err != nil {
+					return usagef("%v", err)
+				}
+				return nil
+			}
+		}
+		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
+		for _, sub := range c.Commands() {
+			typeArgs(sub)
+		}
+	}
+	typeArgs(root)
 	return root
 }
-
-// extraCommands lets other files of this package register commands.
-var extraCommands []func(*Main) *cobra.Command
 
 // config loads the configuration once: defaults, then the file, then the
 // environment, then the --db flag.

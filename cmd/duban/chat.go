@@ -11,15 +11,6 @@ import (
 	"duban/domain"
 )
 
-func init() {
-	extraCommands = append(extraCommands, (*Main).chatCommand)
-}
-
-// chatReporter, when set, gives `duban chat` the monthly Reporter that
-// /report uses; without it /report answers that reports are not
-// configured.
-var chatReporter func(m *Main) bot.Reporter
-
 // chatCommand is `duban chat --as CONTACT_KEY`: a terminal session that
 // takes bot commands, one a line, as that contact, through the same
 // Handler as Telegram, and prints the answers as plain text. A line that
@@ -51,9 +42,7 @@ func (m *Main) chatCommand() *cobra.Command {
 			}
 			hc := bot.ConfigFrom(cfg, db)
 			hc.Logger = m.log()
-			if chatReporter != nil {
-				hc.Reporter = chatReporter(m)
-			}
+			hc.Reporter = m.chatReporter()
 			h := bot.New(hc)
 			sc := bufio.NewScanner(m.Stdin)
 			sc.Buffer(make([]byte, 64<<10), 1<<20)

@@ -71,12 +71,6 @@ func (m *Main) contactCommand() *cobra.Command {
 			return nil
 		},
 	}
-	c.AddCommand(add, list)
-	for _, sub := range contactSubcommands {
-		c.AddCommand(sub(m))
-	}
+	c.AddCommand(add, list, m.linkCommand())
 	return c
 }
-
-// contactSubcommands lets other files add contact subcommands (link).
-var contactSubcommands []func(*Main) *cobra.Command

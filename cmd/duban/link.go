@@ -11,10 +11,6 @@ import (
 	"duban/notify"
 )
 
-func init() {
-	contactSubcommands = append(contactSubcommands, (*Main).linkCommand)
-}
-
 // linkCommand is `duban contact link KEY`: it issues a single-use code,
 // valid for 72 hours, and prints it with the deep link
 // https://t.me/<bot>?start=<code> that links the chat that opens it.

@@ -19,15 +19,14 @@ import (
 	"duban/store"
 )
 
-func init() {
-	extraCommands = append(extraCommands, (*Main).reportCommand)
-	// The bot's /report, in serve and in `duban chat`.
-	reporter = func(m *Main, p *parts) bot.Reporter {
-		return reportSender{cfg: p.cfg, db: func(context.Context) (*store.DB, error) { return p.db, nil }}
-	}
-	chatReporter = func(m *Main) bot.Reporter {
-		return reportSender{db: m.store, config: m.config}
-	}
+// serveReporter is the bot's /report in serve.
+func serveReporter(p *parts) bot.Reporter {
+	return reportSender{cfg: p.cfg, db: func(context.Context) (*store.DB, error) { return p.db, nil }}
+}
+
+// chatReporter is the bot's /report in `duban chat`.
+func (m *Main) chatReporter() bot.Reporter {
+	return reportSender{db: m.store, config: m.config}
 }
 
 // reportSender is the bot's Reporter: the report package bound to a

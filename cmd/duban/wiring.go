@@ -14,10 +14,6 @@ func (m *Main) scheduledReports(p *parts) []scheduler.Entry {
 	return reportEntries(p)
 }
 
-// reporter gives the bot's /report the monthly report; nil until the
-// report package is wired.
-var reporter func(m *Main, p *parts) bot.Reporter
-
 // startBot starts Telegram polling (on the leader only) or the webhook when
 // a token is set, and returns how many bot loops run.
 func (m *Main) startBot(ctx context.Context, p *parts, sched *scheduler.Scheduler, mux *http.ServeMux,
@@ -28,9 +24,7 @@ func (m *Main) startBot(ctx context.Context, p *parts, sched *scheduler.Schedule
 	cfg := p.cfg
 	hc := bot.ConfigFrom(cfg, p.db)
 	hc.Username, hc.Files, hc.Logger = p.telegram.Username(), p.telegram, p.log
-	if reporter != nil {
-		hc.Reporter = reporter(m, p)
-	}
+	hc.Reporter = serveReporter(p)
 	h := bot.New(hc)
 	if cfg.Telegram.Mode == "webhook" {
 		wh, err := bot.NewWebhook(bot.WebhookConfig{Handler: h, DB: p.db, Telegram: p.telegram,
