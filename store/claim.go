@@ -194,7 +194,12 @@ func (db *DB) MarkSentAll(ctx context.Context, ds []Delivery) (notPending []int6
 		}
 		// The reminders that went out inside a batch row's message are
 		// sent with it: each keeps its own sent record.
-		return settleBatched(ctx, tx, done, `state = 'sent', attempts = attempts + 1, sent_at = b.sent_at, message_id = b.message_id`)
+		if err := settleBatched(ctx, tx, done, `state = 'sent', attempts = attempts + 1, sent_at = b.sent_at, message_id = b.message_id`); err != nil {
+			return err
+		}
+		// A contact marked unreachable that a send just reached is
+		// reachable again, and gets what it missed.
+		return db.chatsReachable(ctx, tx, done)
 	})
 	if err != nil {
 		return nil, err

@@ -113,6 +113,7 @@ func (m *Main) rootCommand() *cobra.Command {
 	root.AddCommand(
 		m.versionCommand(), m.migrateCommand(), m.importCommand(), m.exportCommand(), m.addCommand(),
 		m.listCommand(), m.showCommand(), m.contactCommand(), m.extractCommand(), m.remindCommand(), m.serveCommand(),
+		m.outboxCommand(),
 	)
 	root.AddCommand(m.statusCommands()...)
 	for _, extra := range extraCommands {
