@@ -28,6 +28,9 @@ type Main struct {
 	Getenv func(string) string
 	// Now is the clock every command reads.
 	Now func() time.Time
+	// Sleep waits for d or until ctx is done (remind --wait); nil is a
+	// real timer.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// IsTerminal reports whether standard error is a terminal (progress
 	// display for long work).
 	IsTerminal bool

@@ -58,6 +58,7 @@ func (m *Main) build(ctx context.Context) (*parts, error) {
 		p.telegram, p.notifier = tg, tg
 	}
 	p.dispatcher = &dispatch.Dispatcher{DB: db, Notifier: p.notifier, Logger: log, MaxAttempts: cfg.Delivery.MaxAttempts,
+		MaxBackoff: cfg.Delivery.MaxBackoffDuration(), GiveUpAfter: cfg.Delivery.GiveUpAfterDuration(),
 		Limits: dispatch.Limits{PerSecond: float64(cfg.Delivery.RatePerSecond), PerChatPerSecond: float64(cfg.Delivery.PerChatPerSecond),
 			PerGroupPerMinute: float64(cfg.Delivery.PerGroupPerMinute)}}
 	if p.telegram == nil {
