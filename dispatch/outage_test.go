@@ -152,3 +152,20 @@ func TestA429IsWaitedOutHoweverLong(t *testing.T) {
 		}
 	})
 }
+
+func TestALongBoldTitleIsDeliveredAsValidParts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		id := f.enqueue(42, "🔴 <b>"+strings.Repeat("凤", 5000)+"</b>\n截止：2024-06-30")
+		st := drain(t, f.d, f.clock)
+		if st.Sent != 1 || st.Dead != 0 {
+			t.Fatalf("stats %+v, want sent: Telegram refused a part", st)
+		}
+		if got := f.srv.SentTo(42); len(got) != 2 {
+			t.Errorf("delivered %d parts, want 2", len(got))
+		}
+		if n := f.row(id); n.State != store.StateSent {
+			t.Errorf("row %+v, want sent", n)
+		}
+	})
+}
