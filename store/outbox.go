@@ -92,10 +92,22 @@ func (db *DB) Enqueue(ctx context.Context, ns ...Notification) (int, error) {
 // and the messages it causes commit together. Rows go in as multi-row
 // inserts, a chunk at a time: one round trip per chunk, not per message.
 func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, ns []Notification) (int, error) {
+	in, err := db.enqueueReturning(ctx, tx, ns)
+	return len(in), err
+}
+
+// enqueueReturning is enqueue returning the rows it wrote (with their ids,
+// in no particular order); rows whose dedup key was already there are not
+// returned.
+func (db *DB) enqueueReturning(ctx context.Context, tx *sqlx.Tx, ns []Notification) ([]Notification, error) {
 	const cols = 17
 	const chunk = 200
 	now := db.now()
-	written := 0
+	var written []Notification
+	byKey := make(map[string]int, len(ns))
+	for i, n := range ns {
+		byKey[n.DedupKey] = i
+	}
 	for start := 0; start < len(ns); start += chunk {
 		part := ns[start:min(start+chunk, len(ns))]
 		args := make([]any, 0, len(part)*cols)
@@ -134,13 +146,19 @@ func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, ns []Notification) (int,
 			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),", len(part)), ",") +
 			// A dedup key already in the outbox is skipped: that is what makes
 			// a reminder go out at most once.
-			` ON CONFLICT (dedup_key) DO NOTHING`
-		res, err := exec(ctx, tx, q, args...)
-		if err != nil {
+			` ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key`
+		var rows []struct {
+			ID  int64  `db:"id"`
+			Key string `db:"dedup_key"`
+		}
+		if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), args...); err != nil {
 			return written, fmt.Errorf("enqueue: %w", err)
 		}
-		k, _ := res.RowsAffected()
-		written += int(k)
+		for _, r := range rows {
+			n := ns[byKey[r.Key]]
+			n.ID = r.ID
+			written = append(written, n)
+		}
 	}
 	return written, nil
 }
