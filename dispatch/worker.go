@@ -197,14 +197,12 @@ func (r *run) permanent(q *chatQueue, n store.Notification, se *notify.SendError
 	r.retry(q, n, se, attempts, r.d.Clock.Now())
 }
 
-// givenUp reports whether n has been failing transiently for GiveUpAfter
-// since it first fell due.
+// givenUp reports whether n has been failing transiently for GiveUpAfter:
+// since its first failed attempt, which is at or after the time it fell
+// due. Both ends are read on the dispatcher's clock, so a store clock that
+// differs (a test's fixed time) cannot make a message dead early.
 func (r *run) givenUp(n store.Notification, now time.Time) bool {
-	due := n.DueAt
-	if due.IsZero() {
-		due = n.CreatedAt
-	}
-	return !due.IsZero() && now.Sub(due) >= r.d.GiveUpAfter
+	return n.FailingSince != nil && now.Sub(*n.FailingSince) >= r.d.GiveUpAfter
 }
 
 func (r *run) giveUpReason(se *notify.SendError) string {
@@ -231,7 +229,7 @@ func (r *run) reschedule(q *chatQueue, n store.Notification, attempts int, next 
 	r.unhold([]int64{n.ID})
 	ctx, cancel := r.dbCtx()
 	defer cancel()
-	if err := d.DB.MarkRetry(ctx, n.ID, attempts, next, lastErr); err != nil {
+	if err := d.DB.MarkRetryAt(ctx, n.ID, attempts, next, lastErr, d.Clock.Now()); err != nil {
 		if !errors.Is(err, store.ErrNotPending) {
 			d.log.Error("record retry", slog.Int64("notification", n.ID), slog.String("err", err.Error()))
 		}

@@ -231,9 +231,16 @@ func (db *DB) timeParam() string {
 // (it must not contain secrets; notify's errors are redacted). The lease is
 // cleared so that any dispatcher may take the row when it is due.
 func (db *DB) MarkRetry(ctx context.Context, id int64, attempts int, next time.Time, lastErr string) error {
+	return db.MarkRetryAt(ctx, id, attempts, next, lastErr, db.now())
+}
+
+// MarkRetryAt is MarkRetry for an attempt that failed at failedAt, by the
+// dispatcher's clock: the first failure of a streak is kept as
+// failing_since, from which transient failures give up.
+func (db *DB) MarkRetryAt(ctx context.Context, id int64, attempts int, next time.Time, lastErr string, failedAt time.Time) error {
 	return db.record(ctx, "mark retry", id, `UPDATE notifications SET attempts = ?, next_attempt_at = ?, last_error = ?,
-		locked_until = NULL WHERE id = ? AND state = 'pending'`,
-		attempts, tm(next.UTC()), clip(lastErr), id)
+		failing_since = COALESCE(failing_since, ?), locked_until = NULL WHERE id = ? AND state = 'pending'`,
+		attempts, tm(next.UTC()), clip(lastErr), tm(failedAt.UTC()), id)
 }
 
 // MarkDead gives up on pending notification id after a final failed

@@ -69,6 +69,10 @@ type Notification struct {
 	DeadAt *time.Time
 	// BatchID is the row whose message carries this one (0: none).
 	BatchID int64
+	// FailingSince is the first failed attempt since the row was last
+	// queued (nil: none failed); transient failures give up
+	// delivery.give_up_after after it.
+	FailingSince *time.Time
 	// DeadReason, when set at enqueue, records the row as dead at once with
 	// this reason (for example "unreachable: no linked Telegram chat").
 	DeadReason string
@@ -193,17 +197,19 @@ type notificationRow struct {
 	DueAt          dbTime `db:"due_at"`
 	DeadAt         dbTime `db:"dead_at"`
 	BatchID        *int64 `db:"batch_id"`
+	FailingSince   dbTime `db:"failing_since"`
 }
 
 const notificationCols = `id, commitment_id, contact_id, chat_id, kind, stage, dedup_key, body, buttons, attachment_kind,
 	attachment_name, attachment, state, attempts, next_attempt_at, last_error, sent_at, message_id, created_at,
-	due_at, dead_at, batch_id`
+	due_at, dead_at, batch_id, failing_since`
 
 func (r *notificationRow) notification() Notification {
 	n := Notification{ID: r.ID, ChatID: r.ChatID, Kind: r.Kind, Stage: r.Stage, DedupKey: r.DedupKey, Body: r.Body,
 		AttachmentKind: r.AttachmentKind, AttachmentName: r.AttachmentName, Attachment: r.Attachment, State: r.State,
 		Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.T, LastError: r.LastError, SentAt: r.SentAt.ptr(),
-		MessageID: int(r.MessageID), CreatedAt: r.CreatedAt.T, DueAt: r.DueAt.T, DeadAt: r.DeadAt.ptr()}
+		MessageID: int(r.MessageID), CreatedAt: r.CreatedAt.T, DueAt: r.DueAt.T, DeadAt: r.DeadAt.ptr(),
+		FailingSince: r.FailingSince.ptr()}
 	if n.DueAt.IsZero() {
 		n.DueAt = n.CreatedAt
 	}

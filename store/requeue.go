@@ -18,7 +18,7 @@ const DefaultReachableWindow = 72 * time.Hour
 // current chat when it has one. A row carried by a batch waits for its
 // batch again.
 const requeueSet = `state = CASE WHEN batch_id IS NULL THEN 'pending' ELSE 'batched' END,
-	attempts = 0, next_attempt_at = ?, due_at = ?, dead_at = NULL, locked_until = NULL,
+	attempts = 0, next_attempt_at = ?, due_at = ?, dead_at = NULL, failing_since = NULL, locked_until = NULL,
 	chat_id = COALESCE((SELECT ct.chat_id FROM contacts ct WHERE ct.id = notifications.contact_id AND ct.chat_id <> 0), chat_id)`
 
 // RetryNotifications queues dead or failed rows ids again (duban outbox

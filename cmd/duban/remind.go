@@ -53,6 +53,12 @@ func (m *Main) remindCommand() *cobra.Command {
 			}
 			clock := mainClock{m}
 			p.dispatcher.Clock = clock
+			if p.channel != nil {
+				// Telegram was unreachable: keep trying while we wait.
+				cctx, cancel := context.WithCancel(c.Context())
+				defer cancel()
+				go p.channel.Run(cctx)
+			}
 			st, pending, next, err := deliverFor(c.Context(), p.dispatcher, clock, wait)
 			if err != nil {
 				return err
