@@ -56,11 +56,16 @@ func TestATwelveMinuteOutageLosesNothing(t *testing.T) {
 		deliveredOnce(t, f, bodies)
 		// The backoff is capped at 10 min: everything arrives within it of
 		// Telegram's return.
+		var last time.Time
 		for _, m := range f.srv.Sent() {
 			if m.Time.After(start.Add(22 * time.Minute)) {
 				t.Errorf("%s delivered at %v, more than max_backoff after the outage", m.Text, m.Time.Sub(start))
 			}
+			if m.Time.After(last) {
+				last = m.Time
+			}
 		}
+		t.Logf("sent %d, lost 0, duplicated 0; last delivered %v after the outage ended", len(f.srv.Sent()), last.Sub(start.Add(12*time.Minute)))
 	})
 }
 
@@ -75,6 +80,13 @@ func TestADayLongOutageLosesNothing(t *testing.T) {
 			t.Fatalf("stats %+v, want all 5 sent and none dead", st)
 		}
 		deliveredOnce(t, f, bodies)
+		var last time.Time
+		for _, m := range f.srv.Sent() {
+			if m.Time.After(last) {
+				last = m.Time
+			}
+		}
+		t.Logf("sent %d, lost 0; last delivered %v after the day-long outage ended", len(f.srv.Sent()), last.Sub(start.Add(24*time.Hour)))
 		n := f.row(1)
 		if n.Attempts < 100 {
 			t.Errorf("row %+v: want well over 100 attempts in a day at a 10 min backoff", n)
