@@ -126,8 +126,27 @@ type Delivery struct {
 	PerChatPerSecond int `yaml:"per_chat_per_second"`
 	// PerGroupPerMinute caps messages per minute to one group chat.
 	PerGroupPerMinute int `yaml:"per_group_per_minute"`
-	// MaxAttempts is how many times a message is tried before it is dead.
+	// MaxAttempts bounds how often a message that fails the same
+	// non-transient way (a 400 other than "chat not found") is tried.
 	MaxAttempts int `yaml:"max_attempts"`
+	// MaxBackoff caps the wait between retries after a transient failure
+	// (5xx, network, time-out), as a Go duration ("10m").
+	MaxBackoff string `yaml:"max_backoff"`
+	// GiveUpAfter is how long after a message first fell due transient
+	// failures may go on before it is dead ("72h").
+	GiveUpAfter string `yaml:"give_up_after"`
+}
+
+// MaxBackoffDuration is MaxBackoff parsed (validated by Load).
+func (d Delivery) MaxBackoffDuration() time.Duration {
+	v, _ := time.ParseDuration(d.MaxBackoff)
+	return v
+}
+
+// GiveUpAfterDuration is GiveUpAfter parsed (validated by Load).
+func (d Delivery) GiveUpAfterDuration() time.Duration {
+	v, _ := time.ParseDuration(d.GiveUpAfter)
+	return v
 }
 
 // Bot configures what the bot shows.
@@ -188,6 +207,8 @@ func Default() Config {
 			PerChatPerSecond:  1,
 			PerGroupPerMinute: 20,
 			MaxAttempts:       10,
+			MaxBackoff:        "10m",
+			GiveUpAfter:       "72h",
 		},
 		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
 		Log:      Log{Level: "info", Format: "text"},

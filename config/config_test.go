@@ -33,6 +33,8 @@ var specDefaults = map[string]any{
 	"delivery.per_chat_per_second":  1,
 	"delivery.per_group_per_minute": 20,
 	"delivery.max_attempts":         10,
+	"delivery.max_backoff":          "10m",
+	"delivery.give_up_after":        "72h",
 	"bot.unit_scope":                false,
 	"evidence.dir":                  "",
 	"http.listen":                   "127.0.0.1:8080",

@@ -91,7 +91,7 @@ func TestLoadFile(t *testing.T) {
 			},
 			ClassificationScheme: []string{"甲", "乙", "丙"},
 			Schedule:             Schedule{Scan: "@every 1m", Digest: "30 8 * * 5", MonthlyReport: "0 8 2 * *"},
-			Delivery:             Delivery{RatePerSecond: 0, PerChatPerSecond: 2, PerGroupPerMinute: 10, MaxAttempts: 3},
+			Delivery:             Delivery{RatePerSecond: 0, PerChatPerSecond: 2, PerGroupPerMinute: 10, MaxAttempts: 3, MaxBackoff: "10m", GiveUpAfter: "72h"},
 			Bot:                  Bot{UnitScope: true},
 			Evidence:             Evidence{Dir: "/var/lib/duban/evidence"},
 			HTTP:                 HTTP{Listen: ":8081"},

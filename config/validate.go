@@ -67,6 +67,8 @@ func (c *Config) Validate() error {
 	v.atLeast("delivery.per_chat_per_second", c.Delivery.PerChatPerSecond, 0)
 	v.atLeast("delivery.per_group_per_minute", c.Delivery.PerGroupPerMinute, 0)
 	v.atLeast("delivery.max_attempts", c.Delivery.MaxAttempts, 1)
+	v.duration("delivery.max_backoff", c.Delivery.MaxBackoff)
+	v.duration("delivery.give_up_after", c.Delivery.GiveUpAfter)
 
 	if c.HTTP.Listen != "" {
 		v.listen("http.listen", c.HTTP.Listen)
@@ -193,6 +195,13 @@ func (v *validator) oneOf(key, value string, allowed ...string) {
 func (v *validator) atLeast(key string, n, least int) {
 	if n < least {
 		v.fail(key, "want %d or more, got %d", least, n)
+	}
+}
+
+// duration checks a positive Go duration like "10m" or "72h".
+func (v *validator) duration(key, s string) {
+	if d, err := time.ParseDuration(s); err != nil || d <= 0 {
+		v.fail(key, "want a duration like 10m or 72h, got %q", s)
 	}
 }
 

@@ -63,7 +63,8 @@ func TestValidate(t *testing.T) {
 		{"an empty cron spec is an error", func(c *Config) { c.Schedule.Scan = "" }, `schedule.scan: bad cron spec "": empty spec string`},
 		{"a cron descriptor is fine", func(c *Config) { c.Schedule.MonthlyReport = "@monthly" }, ""},
 
-		{"a rate of 0 means unlimited", func(c *Config) { c.Delivery = Delivery{MaxAttempts: 1} }, ""},
+		{"a rate of 0 means unlimited", func(c *Config) { c.Delivery = Delivery{MaxAttempts: 1, MaxBackoff: "1s", GiveUpAfter: "1h"} }, ""},
+		{"give_up_after is a duration", func(c *Config) { c.Delivery.GiveUpAfter = "3 days" }, `delivery.give_up_after: want a duration like 10m or 72h, got "3 days"`},
 		{"a negative rate is an error", func(c *Config) { c.Delivery.RatePerSecond = -1 }, `delivery.rate_per_second: want 0 or more, got -1`},
 		{"a negative per-chat rate is an error", func(c *Config) { c.Delivery.PerChatPerSecond = -1 }, `delivery.per_chat_per_second: want 0 or more, got -1`},
 		{"a negative per-group rate is an error", func(c *Config) { c.Delivery.PerGroupPerMinute = -1 }, `delivery.per_group_per_minute: want 0 or more, got -1`},

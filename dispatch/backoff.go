@@ -5,25 +5,27 @@ import (
 	"time"
 )
 
-// Backoff bounds for temporary failures (5xx, network errors).
-const (
-	backoffBase = 2 * time.Second
-	backoffCap  = time.Hour
-)
+// backoffBase is the first wait after a transient failure (5xx, network
+// error, time-out).
+const backoffBase = 2 * time.Second
 
 // backoff is the wait before attempt number attempts+1, after attempts
-// failures: capped exponential (2 s, 4 s, 8 s … 1 h) with "equal jitter",
-// a random point in the upper half of the step. Jitter spreads out the
-// retries of many messages that failed together (Telegram down for a
-// minute); keeping the lower half makes sure a retry really waits, so a
-// streak of failures cannot burn through every attempt at once.
-func backoff(attempts int, rnd func(n int64) int64) time.Duration {
-	d := backoffCap
+// failures: capped exponential (2 s, 4 s, 8 s … limit) with "equal
+// jitter", a random point in the upper half of the step. Jitter spreads out
+// the retries of many messages that failed together (Telegram down for a
+// minute); keeping the lower half makes sure a retry really waits. The cap
+// (delivery.max_backoff) bounds how long a message waits after an outage
+// ends: with 10 min, everything is sent within 10 min of Telegram's return.
+func backoff(attempts int, limit time.Duration, rnd func(n int64) int64) time.Duration {
+	if limit < backoffBase {
+		limit = backoffBase
+	}
+	d := limit
 	if attempts < 1 {
 		attempts = 1
 	}
-	if attempts <= 20 {
-		if step := backoffBase << (attempts - 1); step < backoffCap {
+	if attempts <= 30 {
+		if step := backoffBase << (attempts - 1); step < limit {
 			d = step
 		}
 	}

@@ -3,7 +3,6 @@ package dispatch
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -143,33 +142,6 @@ func TestServerErrorsBackOffAndRecover(t *testing.T) {
 		}
 		if strings.Contains(f.logs.String(), token) || strings.Contains(n.LastError, token) {
 			t.Error("the bot token leaked into the logs or last_error")
-		}
-	})
-}
-
-func TestServerErrorsUpToMaxAttemptsMakeTheMessageDead(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db)
-		f.d.MaxAttempts = 3
-		id := f.enqueue(42, "hello")
-		f.srv.OnRequest(func(method string, p url.Values) *telegramtest.Fault {
-			if method == "sendMessage" {
-				fault := telegramtest.ServerError(500)
-				return &fault
-			}
-			return nil
-		})
-		st := drain(t, f.d, f.clock)
-		if st.Dead != 1 || st.Retried != 2 {
-			t.Fatalf("stats %+v, want 2 retries then dead", st)
-		}
-		if calls := len(f.srv.Calls("sendMessage")); calls != 3 {
-			t.Errorf("tried %d times, want MaxAttempts = 3", calls)
-		}
-		n := f.row(id)
-		if n.State != store.StateDead || n.Attempts != 3 || !strings.Contains(n.LastError, "gave up after 3 attempts") ||
-			!strings.Contains(n.LastError, "Internal Server Error") {
-			t.Errorf("row %+v, want dead after 3 attempts with the error", n)
 		}
 	})
 }

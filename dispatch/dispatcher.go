@@ -9,7 +9,9 @@
 // before it sends anything else, so a crash between Telegram's answer and
 // the commit repeats at most the one message each worker had in flight;
 // rows claimed but not yet sent come back when their lease runs out and are
-// sent once. A chat's messages go out in id order: one worker at a time
+// sent once. A live dispatcher renews the leases of the rows it holds, so
+// the lease can be short: a dead one's rows are claimable again within
+// DefaultLease. A chat's messages go out in id order: one worker at a time
 // serves a chat, and a message that must wait (a retry, a 429, a group's
 // rate) holds back the chat's later ones.
 package dispatch
@@ -29,12 +31,19 @@ import (
 // Defaults for the Dispatcher's zero fields.
 const (
 	DefaultMaxAttempts  = 10
+	DefaultMaxBackoff   = 10 * time.Minute
+	DefaultGiveUpAfter  = 72 * time.Hour
 	DefaultWorkers      = 4
 	DefaultBatch        = 200
-	DefaultLease        = 5 * time.Minute
+	DefaultLease        = 45 * time.Second
 	DefaultGrace        = 10 * time.Second
 	DefaultPollInterval = time.Second
 )
+
+// releaseTimeout bounds the database write that gives claimed rows back on
+// a stop. It runs on a fresh context: the run's own is cancelled by then,
+// and the grace period may have run out too.
+const releaseTimeout = 5 * time.Second
 
 // Dispatcher sends the outbox. Set the fields, then call Run (or RunOnce);
 // the fields must not change afterwards. Zero fields take the defaults
@@ -48,9 +57,17 @@ type Dispatcher struct {
 	Clock Clock
 	// Limits are the sending rates to keep to.
 	Limits Limits
-	// MaxAttempts is how many temporary failures (5xx, network) a message
-	// may have before it is dead.
+	// MaxAttempts bounds how often a message that fails a non-transient
+	// way (a 4xx other than 429, 403 and "chat not found") is tried before
+	// it is dead. Transient failures never count against it.
 	MaxAttempts int
+	// MaxBackoff caps the wait between retries after a transient failure
+	// (5xx, network error, time-out).
+	MaxBackoff time.Duration
+	// GiveUpAfter is how long after a message first fell due transient
+	// failures (and 429s) may go on before it is dead: an outage shorter
+	// than this loses nothing.
+	GiveUpAfter time.Duration
 	// Logger receives one line per event; nil discards.
 	Logger *slog.Logger
 	// Workers is how many messages may be in flight at once.
@@ -58,9 +75,11 @@ type Dispatcher struct {
 	// Batch is how many rows one claim takes. The next batch is claimed
 	// while one is being sent.
 	Batch int
-	// Lease is how long a claimed row stays reserved for this dispatcher.
-	// Sends start only in its first half, so that a send that starts does
-	// not outlive the lease even with a slow Telegram.
+	// Lease is how long a claimed row stays reserved for this dispatcher
+	// without a renewal. The dispatcher renews the leases of the rows it
+	// holds every third of it; a send starts only in the first half of
+	// the lease since the last renewal, so that it does not outlive the
+	// lease even with a slow Telegram.
 	Lease time.Duration
 	// Grace is how long in-flight sends (and their recording) may go on
 	// once Run's context is cancelled.
@@ -120,6 +139,12 @@ func (d *Dispatcher) init() {
 		}
 		if d.MaxAttempts <= 0 {
 			d.MaxAttempts = DefaultMaxAttempts
+		}
+		if d.MaxBackoff <= 0 {
+			d.MaxBackoff = DefaultMaxBackoff
+		}
+		if d.GiveUpAfter <= 0 {
+			d.GiveUpAfter = DefaultGiveUpAfter
 		}
 		if d.Workers <= 0 {
 			d.Workers = DefaultWorkers
@@ -228,7 +253,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
 		// Claim the next batch while this one is sent, so that the workers
 		// do not wait for the database between batches.
 		next = r.claim()
-		r.batch(c.rows, batchInfo{seq: c.seq, sendBy: c.at.Add(d.Lease / 2)})
+		r.batch(c.rows, batchInfo{seq: c.seq, claimedAt: c.at})
 		d.limiter.prune(d.Clock.Now())
 	}
 	if r.killed.Load() {
@@ -261,6 +286,7 @@ func (r *run) claim() <-chan claimed {
 		now := r.d.Clock.Now()
 		rows, err := r.d.DB.Claim(r.ctx, now, r.d.Batch, r.d.Lease)
 		r.claimed.Add(int64(len(rows)))
+		r.hold(rows)
 		out <- claimed{rows: rows, at: now, seq: seq, err: err}
 	}()
 	return out
@@ -281,6 +307,12 @@ type run struct {
 
 	claims atomic.Int64 // claims started
 
+	// held is the rows claimed and not yet settled, whose leases the run
+	// renews; renewed is when it last did.
+	leaseMu sync.Mutex
+	held    map[int64]struct{}
+	renewed time.Time
+
 	// deferred holds the chats whose rows were put back to wait (a retry,
 	// a rate limit). Release moves the chat's unleased rows behind them,
 	// but not the rows of the batch claimed ahead while they were being
@@ -293,7 +325,7 @@ type run struct {
 }
 
 func newRun(ctx context.Context, d *Dispatcher) *run {
-	r := &run{d: d, deferred: map[int64]deferral{}}
+	r := &run{d: d, deferred: map[int64]deferral{}, held: map[int64]struct{}{}}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.sendCtx, r.stopSend = context.WithCancel(context.WithoutCancel(ctx))
 	r.stopTime = context.AfterFunc(ctx, func() {
@@ -302,7 +334,91 @@ func newRun(ctx context.Context, d *Dispatcher) *run {
 		time.AfterFunc(d.Grace, r.stopSend)
 	})
 	r.rec = startRecorder(r.sendCtx, d.DB)
+	// Sends renew the leases as they go; this covers sends so slow that
+	// none starts for a third of the lease. Real time, like the grace.
+	renewEvery := d.Lease / 3
+	go func() {
+		t := time.NewTicker(renewEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-r.ctx.Done():
+				return
+			case <-t.C:
+				r.renew()
+			}
+		}
+	}()
 	return r
+}
+
+// hold records claimed rows as held by this run.
+func (r *run) hold(rows []store.Notification) {
+	r.leaseMu.Lock()
+	defer r.leaseMu.Unlock()
+	for _, n := range rows {
+		r.held[n.ID] = struct{}{}
+	}
+	if r.renewed.IsZero() {
+		r.renewed = r.d.Clock.Now()
+	}
+}
+
+// unhold drops rows settled or given back from the renewals.
+func (r *run) unhold(ids []int64) {
+	r.leaseMu.Lock()
+	defer r.leaseMu.Unlock()
+	for _, id := range ids {
+		delete(r.held, id)
+	}
+}
+
+// renew extends the leases of the held rows, at most every third of the
+// lease. A killed run renews nothing: its rows must come back.
+func (r *run) renew() {
+	if r.killed.Load() || r.ctx.Err() != nil {
+		return
+	}
+	r.leaseMu.Lock()
+	now := r.d.Clock.Now()
+	if now.Sub(r.renewed) < r.d.Lease/3 || len(r.held) == 0 {
+		r.leaseMu.Unlock()
+		return
+	}
+	ids := make([]int64, 0, len(r.held))
+	for id := range r.held {
+		ids = append(ids, id)
+	}
+	r.leaseMu.Unlock()
+	if err := r.d.DB.RenewLease(r.sendCtx, now.Add(r.d.Lease), ids...); err != nil {
+		r.d.log.Error("renew outbox leases", slog.Int("rows", len(ids)), slog.String("err", err.Error()))
+		return
+	}
+	r.leaseMu.Lock()
+	if now.After(r.renewed) {
+		r.renewed = now
+	}
+	r.leaseMu.Unlock()
+}
+
+// sendBy is the latest time a send from batch b may start: half a lease
+// after the batch was claimed or the leases last renewed, whichever is
+// later.
+func (r *run) sendBy(b batchInfo) time.Time {
+	r.leaseMu.Lock()
+	defer r.leaseMu.Unlock()
+	at := b.claimedAt
+	if r.renewed.After(at) {
+		at = r.renewed
+	}
+	return at.Add(r.d.Lease / 2)
+}
+
+// dbCtx is a context for a write that settles a row: it outlives the
+// run's cancellation and grace period, for a short while, so that a stop
+// never leaves a row leased that this process will not send.
+func (r *run) dbCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(r.ctx), releaseTimeout)
 }
 
 func (r *run) end() {
@@ -326,8 +442,8 @@ func (r *run) kill() {
 
 // batchInfo describes a claimed batch.
 type batchInfo struct {
-	seq    int64     // the claim's number
-	sendBy time.Time // no send may start later: half the lease
+	seq       int64     // the claim's number
+	claimedAt time.Time // when it was claimed
 }
 
 // batch sends one claimed batch with the workers and gives back whatever
@@ -349,6 +465,11 @@ func (r *run) batch(rows []store.Notification, b batchInfo) {
 	if !r.killed.Load() {
 		r.release(time.Time{}, s.rest())
 	}
+	ids := make([]int64, len(rows))
+	for i, n := range rows {
+		ids[i] = n.ID
+	}
+	r.unhold(ids)
 }
 
 // deferral is a chat's rows put back until until, while claims up to
@@ -384,7 +505,10 @@ func (r *run) release(next time.Time, ids []int64) {
 	if len(ids) == 0 {
 		return
 	}
-	if err := r.d.DB.Release(r.sendCtx, next, ids...); err != nil {
+	r.unhold(ids)
+	ctx, cancel := r.dbCtx()
+	defer cancel()
+	if err := r.d.DB.Release(ctx, next, ids...); err != nil {
 		// The leases run out by themselves; this only delays the rows.
 		r.d.log.Error("release outbox rows", slog.Int("rows", len(ids)), slog.String("err", err.Error()))
 		return

@@ -15,17 +15,17 @@ func TestBackoffGrowsWithJitterUpToItsCap(t *testing.T) {
 		{1, time.Second, 2 * time.Second},
 		{2, 2 * time.Second, 4 * time.Second},
 		{5, 16 * time.Second, 32 * time.Second},
-		{12, 30 * time.Minute, time.Hour},
-		{40, 30 * time.Minute, time.Hour},
+		{12, 5 * time.Minute, 10 * time.Minute},
+		{40, 5 * time.Minute, 10 * time.Minute},
 	} {
-		if got := backoff(tc.attempts, low); got != tc.min {
+		if got := backoff(tc.attempts, 10*time.Minute, low); got != tc.min {
 			t.Errorf("backoff(%d) at least %v, want %v", tc.attempts, got, tc.min)
 		}
-		if got := backoff(tc.attempts, high); got != tc.max {
+		if got := backoff(tc.attempts, 10*time.Minute, high); got != tc.max {
 			t.Errorf("backoff(%d) at most %v, want %v", tc.attempts, got, tc.max)
 		}
 		for range 100 {
-			if got := backoff(tc.attempts, nil); got < tc.min || got > tc.max {
+			if got := backoff(tc.attempts, 10*time.Minute, nil); got < tc.min || got > tc.max {
 				t.Fatalf("backoff(%d) = %v, outside [%v, %v]", tc.attempts, got, tc.min, tc.max)
 			}
 		}

@@ -38,9 +38,10 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 	}
 
 	// Wait for the chat, then for the global bucket.
+	r.renew()
 	now := d.Clock.Now()
 	ready := d.limiter.ready(q.chat, now)
-	if ready.After(b.sendBy) || ready.Sub(now) > holdChatWait {
+	if ready.After(r.sendBy(b)) || ready.Sub(now) > holdChatWait {
 		r.deferChat(q.chat, ready)
 		r.release(ready, q.ids())
 		q.rows = nil
@@ -50,7 +51,7 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 		return // shutdown: the row is given back with the batch's rest
 	}
 	act, cancel := d.limiter.reserve(d.Clock.Now())
-	if act.After(b.sendBy) {
+	if act.After(r.sendBy(b)) {
 		cancel()
 		r.deferChat(q.chat, now)
 		r.release(now, q.ids())
@@ -94,7 +95,7 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 			d.log.Error("mark chat unreachable", slog.Int64("chat_id", q.chat), slog.String("err", err.Error()))
 		}
 	case notify.Permanent:
-		r.recordDead(q, n, se.Error())
+		r.permanent(q, n, se)
 	default:
 		r.temporary(q, n, se)
 	}
@@ -140,7 +141,9 @@ func (r *run) recordDead(q *chatQueue, n store.Notification, reason string) {
 	d.forget(q.chat)
 	d.log.Warn("message dead", slog.Int64("notification", n.ID), slog.Int64("chat_id", q.chat),
 		slog.String("kind", n.Kind), slog.Int("attempts", n.Attempts+1), slog.String("reason", reason))
-	if err := d.DB.MarkDead(r.sendCtx, n.ID, reason); err != nil && !errors.Is(err, store.ErrNotPending) {
+	ctx, cancel := r.dbCtx()
+	defer cancel()
+	if err := d.DB.MarkDead(ctx, n.ID, reason); err != nil && !errors.Is(err, store.ErrNotPending) {
 		d.log.Error("record dead message", slog.Int64("notification", n.ID), slog.String("err", err.Error()))
 	}
 }
@@ -155,23 +158,61 @@ func (r *run) rateLimited(q *chatQueue, n store.Notification, se *notify.SendErr
 	if wait <= 0 {
 		wait = time.Second
 	}
-	next := d.Clock.Now().Add(wait)
+	now := d.Clock.Now()
+	if r.givenUp(n, now) {
+		r.recordDead(q, n, r.giveUpReason(se))
+		return
+	}
+	next := now.Add(wait)
 	d.limiter.pause(q.chat, next)
 	r.limited.Add(1)
 	d.failed(q.chat, n, se, n.Attempts, next)
 	r.reschedule(q, n, n.Attempts, next, se.Error())
 }
 
-// temporary handles a 5xx or network error: retry after a backoff, or give
-// up after MaxAttempts.
+// temporary handles a transient failure (5xx, network error, time-out):
+// retry after a backoff capped at MaxBackoff, for as long as GiveUpAfter
+// since the message first fell due. The number of attempts does not
+// matter: an outage of a day loses nothing.
 func (r *run) temporary(q *chatQueue, n store.Notification, se *notify.SendError) {
 	d := r.d
 	attempts := n.Attempts + 1
-	if attempts >= d.MaxAttempts {
+	now := d.Clock.Now()
+	if r.givenUp(n, now) {
+		r.recordDead(q, n, r.giveUpReason(se))
+		return
+	}
+	r.retry(q, n, se, attempts, now)
+}
+
+// permanent handles a failure that retrying is unlikely to cure (a 400
+// other than "chat not found", a 401): it is tried again with the same
+// backoff, but at most MaxAttempts times in all.
+func (r *run) permanent(q *chatQueue, n store.Notification, se *notify.SendError) {
+	attempts := n.Attempts + 1
+	if attempts >= r.d.MaxAttempts {
 		r.recordDead(q, n, fmt.Sprintf("gave up after %d attempts: %s", attempts, se.Error()))
 		return
 	}
-	next := d.Clock.Now().Add(backoff(attempts, nil))
+	r.retry(q, n, se, attempts, r.d.Clock.Now())
+}
+
+// givenUp reports whether n has been failing transiently for GiveUpAfter:
+// since its first failed attempt, which is at or after the time it fell
+// due. Both ends are read on the dispatcher's clock, so a store clock that
+// differs (a test's fixed time) cannot make a message dead early.
+func (r *run) givenUp(n store.Notification, now time.Time) bool {
+	return n.FailingSince != nil && now.Sub(*n.FailingSince) >= r.d.GiveUpAfter
+}
+
+func (r *run) giveUpReason(se *notify.SendError) string {
+	return fmt.Sprintf("gave up after %s of transient failures: %s", r.d.GiveUpAfter, se.Error())
+}
+
+// retry reschedules n after a backoff.
+func (r *run) retry(q *chatQueue, n store.Notification, se *notify.SendError, attempts int, now time.Time) {
+	d := r.d
+	next := now.Add(backoff(attempts, d.MaxBackoff, nil))
 	r.retried.Add(1)
 	d.failed(q.chat, n, se, attempts, next)
 	r.reschedule(q, n, attempts, next, se.Error())
@@ -185,14 +226,18 @@ func (r *run) reschedule(q *chatQueue, n store.Notification, attempts int, next 
 	rest := q.ids()
 	q.rows = nil
 	r.deferChat(q.chat, next)
-	if err := d.DB.MarkRetry(r.sendCtx, n.ID, attempts, next, lastErr); err != nil {
+	r.unhold([]int64{n.ID})
+	ctx, cancel := r.dbCtx()
+	defer cancel()
+	if err := d.DB.MarkRetryAt(ctx, n.ID, attempts, next, lastErr, d.Clock.Now()); err != nil {
 		if !errors.Is(err, store.ErrNotPending) {
 			d.log.Error("record retry", slog.Int64("notification", n.ID), slog.String("err", err.Error()))
 		}
 	}
 	// Releasing the failed row too (already free) moves the chat's unleased
 	// rows that were not in this batch behind it as well.
-	if err := d.DB.Release(r.sendCtx, next, append(rest, n.ID)...); err != nil {
+	r.unhold(rest)
+	if err := d.DB.Release(ctx, next, append(rest, n.ID)...); err != nil {
 		d.log.Error("release outbox rows", slog.Int("rows", len(rest)), slog.String("err", err.Error()))
 		return
 	}

@@ -2,6 +2,7 @@ package httpserver_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -66,6 +67,32 @@ func TestEndpoints(t *testing.T) {
 		db.Close()
 		if code, _ := get(t, srv, "/readyz"); code != http.StatusServiceUnavailable {
 			t.Fatalf("readyz with the database closed: %d", code)
+		}
+	})
+}
+
+func TestReadyzNamesEachDependencyAndWhatIsDown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		telegramDown := true
+		checks := httpserver.Checks{
+			{Name: "database", Ready: db.Ready},
+			{Name: "telegram", Ready: func(context.Context) error {
+				if telegramDown {
+					return errors.New("telegram down since 2026-12-02T09:00:00Z: connection refused")
+				}
+				return nil
+			}},
+		}
+		srv := httptest.NewServer(httpserver.Handler(checks, nil))
+		defer srv.Close()
+		code, body := get(t, srv, "/readyz")
+		if code != http.StatusServiceUnavailable || !strings.Contains(body, "database: ok\n") ||
+			!strings.Contains(body, "telegram: down: telegram down since 2026-12-02T09:00:00Z: connection refused\n") {
+			t.Errorf("readyz with Telegram down: %d\n%s", code, body)
+		}
+		telegramDown = false
+		if code, body := get(t, srv, "/readyz"); code != 200 || body != "database: ok\ntelegram: ok\n" {
+			t.Errorf("readyz with all up: %d\n%s", code, body)
 		}
 	})
 }

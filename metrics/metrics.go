@@ -77,7 +77,7 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	if depth, err := c.db.OutboxDepth(ctx); err == nil {
-		for _, s := range []string{store.StatePending, store.StateSent, store.StateFailed, store.StateDead, store.StateDropped} {
+		for _, s := range []string{store.StatePending, store.StateSent, store.StateFailed, store.StateDead, store.StateDropped, store.StateBatched} {
 			ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(depth[s]), s)
 		}
 	}

@@ -40,7 +40,7 @@ func TestSplitText(t *testing.T) {
 		{"a long line is cut hard", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}, 3},
 		{"a hard cut never splits a surrogate pair", "ab👍cd", 3, []string{"ab", "👍c", "d"}, 3},
 		{"a hard cut never splits a multibyte character", "凤岗村复绿", 2, []string{"凤岗", "村复", "绿"}, 3},
-		{"a hard cut backs off before an HTML tag", "abcd<b>x</b>", 6, []string{"abcd", "<b>x", "</b>"}, 3},
+		{"a hard cut backs off before an HTML tag", "abcd<b>xyz</b>", 10, []string{"abcd", "<b>xyz</b>"}, 2},
 		{"a hard cut backs off before an HTML entity", "abcd&amp;x", 6, []string{"abcd", "&amp;x"}, 2},
 		{"10,000 characters of lines fit in parts of 4096", longLines(10000), MaxTextLen, nil, 3},
 		{"a 9000-character line is cut into 4096, 4096 and 808", strings.Repeat("字", 9000), MaxTextLen, nil, 3},

@@ -16,6 +16,16 @@ import (
 // light, and, for an owner, the commands to answer with. User text (the
 // title, the unit, owner keys) is escaped.
 func Text(r Reminder, c *domain.Commitment, lang string, now time.Time, loc *time.Location) string {
+	text := ItemText(r, c, lang, now, loc)
+	if r.Kind != KindEscalation {
+		text += "\n" + wordsFor(lang).replyWith(strconv.FormatInt(c.ID, 10))
+	}
+	return text
+}
+
+// ItemText is Text without the commands to answer with: one item of a
+// batch (BatchText), which lists the commands once at its end.
+func ItemText(r Reminder, c *domain.Commitment, lang string, now time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -32,7 +42,6 @@ func Text(r Reminder, c *domain.Commitment, lang string, now time.Time, loc *tim
 		lines = append(lines, w.silence(c, today, loc))
 	}
 	if r.Kind != KindEscalation {
-		lines = append(lines, w.replyWith(id))
 		return strings.Join(lines, "\n")
 	}
 	if c.Unit != "" {
@@ -60,6 +69,58 @@ func Buttons(r Reminder, c *domain.Commitment, lang string) [][]notify.Button {
 		{Text: w.pick("进度", "Progress"), Data: "p:" + id},
 		{Text: w.pick("延期", "Extension"), Data: "x:" + id},
 	}}
+}
+
+// BatchText is the message that carries several reminders for one chat,
+// items as ItemText renders them, most urgent first (see Rank): a heading
+// with their number, the items one after another with a blank line
+// between, and, when any is for an owner, the commands to answer with,
+// once.
+func BatchText(items []string, lang string, owner bool) string {
+	w := wordsFor(lang)
+	var b strings.Builder
+	if w.en {
+		b.WriteString("📋 <b>" + strconv.Itoa(len(items)) + " items need your attention</b>")
+	} else {
+		b.WriteString("📋 <b>督办提醒：共 " + strconv.Itoa(len(items)) + " 项</b>")
+	}
+	for _, it := range items {
+		b.WriteString("\n\n")
+		b.WriteString(it)
+	}
+	if owner {
+		b.WriteString("\n\n")
+		b.WriteString(w.replyWith(w.pick("编号", "ID")))
+	}
+	return b.String()
+}
+
+// ItemButtons is Buttons for one item of a batch: the labels carry the
+// item's number ("完成 #12"), so that each row says which item it acts on.
+func ItemButtons(r Reminder, c *domain.Commitment, lang string) [][]notify.Button {
+	rows := Buttons(r, c, lang)
+	suffix := " #" + strconv.FormatInt(c.ID, 10)
+	for _, row := range rows {
+		for i := range row {
+			row[i].Text += suffix
+		}
+	}
+	return rows
+}
+
+// Rank orders the reminders of a batch: red first (overdue and
+// escalations), then what is due today, then lead reminders, then progress
+// checks.
+func Rank(kind string) int {
+	switch kind {
+	case KindOverdue, KindEscalation:
+		return 0
+	case KindDue:
+		return 1
+	case KindLead:
+		return 2
+	}
+	return 3
 }
 
 // words writes the parts of a message in Chinese or, when en is set, English.

@@ -166,6 +166,7 @@ type Delivery struct {
 // one each. It returns the ids it left alone because they were already
 // recorded.
 func (db *DB) MarkSentAll(ctx context.Context, ds []Delivery) (notPending []int64, err error) {
+	// (Members of a batch row are recorded sent in the same transaction.)
 	if len(ds) == 0 {
 		return nil, nil
 	}
@@ -189,8 +190,21 @@ func (db *DB) MarkSentAll(ctx context.Context, ds []Delivery) (notPending []int6
 		message_id = CASE id` + mid.String() + ` END, sent_at = CASE id` + at.String() + ` END
 		WHERE id IN (` + in + `) AND state IN ('pending', 'dropped') RETURNING id`
 	var done []int64
-	if err := db.db.SelectContext(ctx, &done, db.db.Rebind(q), args...); err != nil {
-		return nil, fmt.Errorf("mark sent: %w", err)
+	err = db.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.SelectContext(ctx, &done, tx.Rebind(q), args...); err != nil {
+			return fmt.Errorf("mark sent: %w", err)
+		}
+		// The reminders that went out inside a batch row's message are
+		// sent with it: each keeps its own sent record.
+		if err := settleBatched(ctx, tx, done, `state = 'sent', attempts = attempts + 1, sent_at = b.sent_at, message_id = b.message_id`); err != nil {
+			return err
+		}
+		// A contact marked unreachable that a send just reached is
+		// reachable again, and gets what it missed.
+		return db.chatsReachable(ctx, tx, done)
+	})
+	if err != nil {
+		return nil, err
 	}
 	recorded := make(map[int64]bool, len(done))
 	for _, id := range done {
@@ -219,16 +233,78 @@ func (db *DB) timeParam() string {
 // (it must not contain secrets; notify's errors are redacted). The lease is
 // cleared so that any dispatcher may take the row when it is due.
 func (db *DB) MarkRetry(ctx context.Context, id int64, attempts int, next time.Time, lastErr string) error {
+	return db.MarkRetryAt(ctx, id, attempts, next, lastErr, db.now())
+}
+
+// MarkRetryAt is MarkRetry for an attempt that failed at failedAt, by the
+// dispatcher's clock: the first failure of a streak is kept as
+// failing_since, from which transient failures give up.
+func (db *DB) MarkRetryAt(ctx context.Context, id int64, attempts int, next time.Time, lastErr string, failedAt time.Time) error {
 	return db.record(ctx, "mark retry", id, `UPDATE notifications SET attempts = ?, next_attempt_at = ?, last_error = ?,
-		locked_until = NULL WHERE id = ? AND state = 'pending'`,
-		attempts, tm(next.UTC()), clip(lastErr), id)
+		failing_since = COALESCE(failing_since, ?), locked_until = NULL WHERE id = ? AND state = 'pending'`,
+		attempts, tm(next.UTC()), clip(lastErr), tm(failedAt.UTC()), id)
 }
 
 // MarkDead gives up on pending notification id after a final failed
 // attempt (counted), recording reason as its last error.
 func (db *DB) MarkDead(ctx context.Context, id int64, reason string) error {
-	return db.record(ctx, "mark dead", id, `UPDATE notifications SET state = 'dead', attempts = attempts + 1, last_error = ?,
-		locked_until = NULL WHERE id = ? AND state = 'pending'`, clip(reason), id)
+	return db.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := exec(ctx, tx, `UPDATE notifications SET state = 'dead', attempts = attempts + 1, last_error = ?,
+			dead_at = ?, locked_until = NULL WHERE id = ? AND state = 'pending'`, clip(reason), tm(db.now()), id)
+		if err != nil {
+			return fmt.Errorf("mark dead #%d: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return fmt.Errorf("mark dead #%d: %w", id, ErrNotPending)
+		}
+		return settleBatched(ctx, tx, []int64{id}, `state = 'dead', attempts = attempts + 1, last_error = b.last_error, dead_at = b.dead_at`)
+	})
+}
+
+// settleBatched gives the batched members of the batch rows ids the
+// batch's outcome: set is an assignment list that may read the batch row
+// as b.
+func settleBatched(ctx context.Context, tx *sqlx.Tx, ids []int64, set string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	// A correlated subquery per column keeps the statement the same on
+	// both databases (SQLite's UPDATE ... FROM differs from PostgreSQL's).
+	cols := strings.Split(set, ", ")
+	for i, c := range cols {
+		name, val, _ := strings.Cut(c, " = ")
+		if strings.HasPrefix(val, "b.") {
+			cols[i] = name + " = (SELECT " + val + " FROM notifications b WHERE b.id = notifications.batch_id)"
+		}
+	}
+	q, args, err := sqlx.In(`UPDATE notifications SET `+strings.Join(cols, ", ")+`
+		WHERE batch_id IN (?) AND state = 'batched'`, ids)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+		return fmt.Errorf("settle batched reminders: %w", err)
+	}
+	return nil
+}
+
+// RenewLease extends the leases of rows a live dispatcher still holds to
+// until, so that a short lease is safe for a long batch: only a
+// dispatcher that stopped renewing (it died) loses its rows, and they are
+// claimable again within one lease. Rows no longer pending are skipped.
+func (db *DB) RenewLease(ctx context.Context, until time.Time, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	q, args, err := sqlx.In(`UPDATE notifications SET locked_until = ? WHERE id IN (?) AND state = 'pending'
+		AND locked_until IS NOT NULL`, tm(until.UTC()), ids)
+	if err != nil {
+		return fmt.Errorf("renew lease: %w", err)
+	}
+	if _, err := db.db.ExecContext(ctx, db.db.Rebind(q), args...); err != nil {
+		return fmt.Errorf("renew lease: %w", err)
+	}
+	return nil
 }
 
 // Reroute points pending notification id at newChat, for a group that

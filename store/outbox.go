@@ -13,13 +13,17 @@ import (
 )
 
 // Outbox states. A row is pending until it is sent, dead (given up, or
-// unreachable), or dropped (its commitment closed before it went out).
+// unreachable), or dropped (its commitment closed before it went out). A
+// reminder that goes out inside another row's message (several reminders
+// for one chat in one scan) is batched until that row is sent or dead, and
+// then shares its outcome.
 const (
 	StatePending = "pending"
 	StateSent    = "sent"
 	StateFailed  = "failed"
 	StateDead    = "dead"
 	StateDropped = "dropped"
+	StateBatched = "batched"
 )
 
 // Notification kinds that are not reminders.
@@ -29,6 +33,7 @@ const (
 	KindReport    = "monthly_report"
 	KindExtension = "extension" // extension request / decision
 	KindFollowUp  = "follow_up" // a source owes its second reply
+	KindBatch     = "batch"     // several reminders for one chat, sent as one message
 )
 
 // Button is an inline keyboard button stored with a notification: the
@@ -57,6 +62,17 @@ type Notification struct {
 	SentAt         *time.Time
 	MessageID      int
 	CreatedAt      time.Time
+	// DueAt is when the message first fell due; transient failures give
+	// it up only delivery.give_up_after after that.
+	DueAt time.Time
+	// DeadAt is when it was recorded dead (nil unless dead).
+	DeadAt *time.Time
+	// BatchID is the row whose message carries this one (0: none).
+	BatchID int64
+	// FailingSince is the first failed attempt since the row was last
+	// queued (nil: none failed); transient failures give up
+	// delivery.give_up_after after it.
+	FailingSince *time.Time
 	// DeadReason, when set at enqueue, records the row as dead at once with
 	// this reason (for example "unreachable: no linked Telegram chat").
 	DeadReason string
@@ -80,10 +96,22 @@ func (db *DB) Enqueue(ctx context.Context, ns ...Notification) (int, error) {
 // and the messages it causes commit together. Rows go in as multi-row
 // inserts, a chunk at a time: one round trip per chunk, not per message.
 func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, ns []Notification) (int, error) {
-	const cols = 15
+	in, err := db.enqueueReturning(ctx, tx, ns)
+	return len(in), err
+}
+
+// enqueueReturning is enqueue returning the rows it wrote (with their ids,
+// in no particular order); rows whose dedup key was already there are not
+// returned.
+func (db *DB) enqueueReturning(ctx context.Context, tx *sqlx.Tx, ns []Notification) ([]Notification, error) {
+	const cols = 17
 	const chunk = 200
 	now := db.now()
-	written := 0
+	var written []Notification
+	byKey := make(map[string]int, len(ns))
+	for i, n := range ns {
+		byKey[n.DedupKey] = i
+	}
 	for start := 0; start < len(ns); start += chunk {
 		part := ns[start:min(start+chunk, len(ns))]
 		args := make([]any, 0, len(part)*cols)
@@ -110,21 +138,31 @@ func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, ns []Notification) (int,
 				}
 				buttons = string(b)
 			}
+			var deadAt dbTime
+			if state == StateDead {
+				deadAt = tm(now)
+			}
 			args = append(args, nullID(n.CommitmentID), nullID(n.ContactID), n.ChatID, n.Kind, n.Stage, n.DedupKey, n.Body, buttons,
-				n.AttachmentKind, n.AttachmentName, n.Attachment, state, tm(next), lastErr, tm(now))
+				n.AttachmentKind, n.AttachmentName, n.Attachment, state, tm(next), lastErr, tm(now), tm(next), deadAt)
 		}
 		q := `INSERT INTO notifications (commitment_id, contact_id, chat_id, kind, stage, dedup_key, body, buttons,
-			attachment_kind, attachment_name, attachment, state, next_attempt_at, last_error, created_at) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),", len(part)), ",") +
+			attachment_kind, attachment_name, attachment, state, next_attempt_at, last_error, created_at, due_at, dead_at) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),", len(part)), ",") +
 			// A dedup key already in the outbox is skipped: that is what makes
 			// a reminder go out at most once.
-			` ON CONFLICT (dedup_key) DO NOTHING`
-		res, err := exec(ctx, tx, q, args...)
-		if err != nil {
+			` ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key`
+		var rows []struct {
+			ID  int64  `db:"id"`
+			Key string `db:"dedup_key"`
+		}
+		if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), args...); err != nil {
 			return written, fmt.Errorf("enqueue: %w", err)
 		}
-		k, _ := res.RowsAffected()
-		written += int(k)
+		for _, r := range rows {
+			n := ns[byKey[r.Key]]
+			n.ID = r.ID
+			written = append(written, n)
+		}
 	}
 	return written, nil
 }
@@ -156,16 +194,28 @@ type notificationRow struct {
 	SentAt         dbTime `db:"sent_at"`
 	MessageID      int64  `db:"message_id"`
 	CreatedAt      dbTime `db:"created_at"`
+	DueAt          dbTime `db:"due_at"`
+	DeadAt         dbTime `db:"dead_at"`
+	BatchID        *int64 `db:"batch_id"`
+	FailingSince   dbTime `db:"failing_since"`
 }
 
 const notificationCols = `id, commitment_id, contact_id, chat_id, kind, stage, dedup_key, body, buttons, attachment_kind,
-	attachment_name, attachment, state, attempts, next_attempt_at, last_error, sent_at, message_id, created_at`
+	attachment_name, attachment, state, attempts, next_attempt_at, last_error, sent_at, message_id, created_at,
+	due_at, dead_at, batch_id, failing_since`
 
 func (r *notificationRow) notification() Notification {
 	n := Notification{ID: r.ID, ChatID: r.ChatID, Kind: r.Kind, Stage: r.Stage, DedupKey: r.DedupKey, Body: r.Body,
 		AttachmentKind: r.AttachmentKind, AttachmentName: r.AttachmentName, Attachment: r.Attachment, State: r.State,
 		Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.T, LastError: r.LastError, SentAt: r.SentAt.ptr(),
-		MessageID: int(r.MessageID), CreatedAt: r.CreatedAt.T}
+		MessageID: int(r.MessageID), CreatedAt: r.CreatedAt.T, DueAt: r.DueAt.T, DeadAt: r.DeadAt.ptr(),
+		FailingSince: r.FailingSince.ptr()}
+	if n.DueAt.IsZero() {
+		n.DueAt = n.CreatedAt
+	}
+	if r.BatchID != nil {
+		n.BatchID = *r.BatchID
+	}
 	if r.CommitmentID != nil {
 		n.CommitmentID = *r.CommitmentID
 	}

@@ -111,15 +111,44 @@ type ScanRecord struct {
 // is stored only if the commitment was not changed since it was read (a
 // change resets next_remind_at, and the next scan looks again).
 func (db *DB) RecordScan(ctx context.Context, recs []ScanRecord) (int, error) {
+	return db.RecordScanBatched(ctx, recs, nil)
+}
+
+// Batch is one message that carries several reminders written by one scan
+// to one chat: Carrier is the row that is sent, Members the ids of the
+// reminder rows it carries. The members keep their own dedup keys and
+// records; they wait as batched and become sent or dead with the carrier.
+type Batch struct {
+	Carrier Notification
+	Members []int64
+}
+
+// RecordScanBatched is RecordScan that lets group bundle the reminders: it
+// is called, inside the transaction, with the rows actually written (ids
+// set; reminders already in the outbox are not among them, so nothing is
+// sent twice) and returns the batches to write and the ids of written rows
+// to drop unsent (a progress check beside a deadline reminder). Members of
+// a carrier whose dedup key is already taken stay single messages.
+func (db *DB) RecordScanBatched(ctx context.Context, recs []ScanRecord, group func(written []Notification) ([]Batch, []Dropped)) (int, error) {
 	var n int
 	err := db.tx(ctx, func(tx *sqlx.Tx) error {
 		var all []Notification
 		for _, r := range recs {
 			all = append(all, r.Notifications...)
 		}
-		var err error
-		if n, err = db.enqueue(ctx, tx, all); err != nil {
+		written, err := db.enqueueReturning(ctx, tx, all)
+		if err != nil {
 			return err
+		}
+		n = len(written)
+		if group != nil && len(written) > 1 {
+			bs, drop := group(written)
+			if err := db.dropWritten(ctx, tx, drop); err != nil {
+				return err
+			}
+			if err := db.writeBatches(ctx, tx, bs); err != nil {
+				return err
+			}
 		}
 		const chunk = 300
 		for start := 0; start < len(recs); start += chunk {
@@ -160,4 +189,47 @@ func (db *DB) Touch(ctx context.Context) error {
 		_, err := exec(ctx, tx, `UPDATE commitments SET next_remind_at = ? WHERE status IN ('open', 'in_progress')`, rescan)
 		return err
 	})
+}
+
+// writeBatches writes the carriers and marks their members batched.
+func (db *DB) writeBatches(ctx context.Context, tx *sqlx.Tx, bs []Batch) error {
+	for _, b := range bs {
+		if len(b.Members) == 0 {
+			continue
+		}
+		c, err := db.enqueueReturning(ctx, tx, []Notification{b.Carrier})
+		if err != nil {
+			return fmt.Errorf("record scan: batch: %w", err)
+		}
+		if len(c) == 0 {
+			continue
+		}
+		q, args, err := sqlx.In(`UPDATE notifications SET state = 'batched', batch_id = ? WHERE id IN (?) AND state = 'pending'`,
+			c[0].ID, b.Members)
+		if err != nil {
+			return err
+		}
+		if _, err := exec(ctx, tx, q, args...); err != nil {
+			return fmt.Errorf("record scan: batch: %w", err)
+		}
+	}
+	return nil
+}
+
+// Dropped is a row a scan wrote but will not send, and why.
+type Dropped struct {
+	ID  int64
+	Why string
+}
+
+// dropWritten marks rows just written as dropped: their dedup keys stay
+// taken, so later scans do not write them again.
+func (db *DB) dropWritten(ctx context.Context, tx *sqlx.Tx, ds []Dropped) error {
+	for _, d := range ds {
+		if _, err := exec(ctx, tx, `UPDATE notifications SET state = 'dropped', last_error = ? WHERE id = ? AND state = 'pending'`,
+			d.Why, d.ID); err != nil {
+			return fmt.Errorf("record scan: drop: %w", err)
+		}
+	}
+	return nil
 }

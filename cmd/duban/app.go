@@ -28,6 +28,9 @@ type Main struct {
 	Getenv func(string) string
 	// Now is the clock every command reads.
 	Now func() time.Time
+	// Sleep waits for d or until ctx is done (remind --wait); nil is a
+	// real timer.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// IsTerminal reports whether standard error is a terminal (progress
 	// display for long work).
 	IsTerminal bool
@@ -109,6 +112,7 @@ func (m *Main) rootCommand() *cobra.Command {
 	root.AddCommand(
 		m.versionCommand(), m.migrateCommand(), m.importCommand(), m.exportCommand(), m.addCommand(),
 		m.listCommand(), m.showCommand(), m.contactCommand(), m.extractCommand(), m.remindCommand(), m.serveCommand(),
+		m.outboxCommand(),
 	)
 	root.AddCommand(m.statusCommands()...)
 	root.AddCommand(m.chatCommand(), m.reportCommand())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -17,13 +18,16 @@ import (
 
 // parts are the pieces serve and remind share.
 type parts struct {
-	cfg        *config.Config
-	db         *store.DB
-	log        *slog.Logger
-	policy     remind.Policy
-	scanner    *scheduler.Scanner
-	notifier   notify.Notifier
-	telegram   *notify.Telegram // nil on the console
+	cfg      *config.Config
+	db       *store.DB
+	log      *slog.Logger
+	policy   remind.Policy
+	scanner  *scheduler.Scanner
+	notifier notify.Notifier
+	telegram *notify.Telegram // nil on the console, or while channel is not connected
+	// channel is set when Telegram was unreachable at start: the notifier
+	// that connects in the background (serve runs it).
+	channel    *dispatch.Channel
 	dispatcher *dispatch.Dispatcher
 }
 
@@ -51,16 +55,29 @@ func (m *Main) build(ctx context.Context) (*parts, error) {
 	if cfg.Telegram.Token == "" {
 		p.notifier = notify.NewConsole(m.Stdout)
 	} else {
-		tg, err := notify.NewTelegram(notify.TelegramConfig{Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint, Logger: log})
-		if err != nil {
+		tcfg := notify.TelegramConfig{Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint, Logger: log}
+		tg, err := notify.NewTelegram(tcfg)
+		var se *notify.SendError
+		switch {
+		case err == nil:
+			p.telegram, p.notifier = tg, tg
+		case errors.As(err, &se) && se.Failure == notify.Temporary:
+			// Unreachable, not refused: start anyway and connect in the
+			// background (SPEC §4); messages wait in the outbox.
+			p.channel = dispatch.NewChannel("telegram", nil, err, func(context.Context) (notify.Notifier, error) {
+				return notify.NewTelegram(tcfg)
+			})
+			p.channel.Logger = log
+			p.notifier = p.channel
+		default:
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
-		p.telegram, p.notifier = tg, tg
 	}
 	p.dispatcher = &dispatch.Dispatcher{DB: db, Notifier: p.notifier, Logger: log, MaxAttempts: cfg.Delivery.MaxAttempts,
+		MaxBackoff: cfg.Delivery.MaxBackoffDuration(), GiveUpAfter: cfg.Delivery.GiveUpAfterDuration(),
 		Limits: dispatch.Limits{PerSecond: float64(cfg.Delivery.RatePerSecond), PerChatPerSecond: float64(cfg.Delivery.PerChatPerSecond),
 			PerGroupPerMinute: float64(cfg.Delivery.PerGroupPerMinute)}}
-	if p.telegram == nil {
+	if p.telegram == nil && p.channel == nil {
 		// Telegram's rate limits do not apply to the console.
 		p.dispatcher.Limits = dispatch.Limits{}
 	}

@@ -1,18 +1,21 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"duban/dispatch"
 	"duban/notify"
 )
 
 func (m *Main) remindCommand() *cobra.Command {
 	var at string
 	var dryRun bool
+	var wait time.Duration
 	c := &cobra.Command{
 		Use:   "remind",
 		Short: "one reminder scan at TIME (default now), then delivery of what it enqueued",
@@ -25,6 +28,9 @@ func (m *Main) remindCommand() *cobra.Command {
 					return usagef("--at: want RFC 3339 like 2024-06-21T09:00:00+08:00, got %q", at)
 				}
 				now = t
+			}
+			if wait < 0 {
+				return usagef("--wait: want 0 or more, got %s", wait)
 			}
 			p, err := m.build(c.Context())
 			if err != nil {
@@ -45,16 +51,80 @@ func (m *Main) remindCommand() *cobra.Command {
 				fmt.Fprintf(m.Stdout, "dry run: %d reminder(s) for %d commitment(s); nothing written\n", len(res.Reminders), res.Commitments)
 				return nil
 			}
-			st, err := p.dispatcher.RunOnce(c.Context())
+			clock := mainClock{m}
+			p.dispatcher.Clock = clock
+			if p.channel != nil {
+				// Telegram was unreachable: keep trying while we wait.
+				cctx, cancel := context.WithCancel(c.Context())
+				defer cancel()
+				go p.channel.Run(cctx)
+			}
+			st, pending, next, err := deliverFor(c.Context(), p.dispatcher, clock, wait)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stderr, "remind: scanned %d commitment(s), enqueued %d, sent %d, dead %d, to retry %d\n",
-				res.Commitments, res.Enqueued, st.Sent, st.Dead, st.Retried+st.RateLimited+st.Released)
+			fmt.Fprintf(m.Stderr, "remind: scanned %d commitment(s), enqueued %d, sent %d, dead %d\n",
+				res.Commitments, res.Enqueued, st.Sent, st.Dead)
+			if pending > 0 {
+				fmt.Fprintf(m.Stderr, "remind: 仍有 %d 条待发送 (still pending %d), next attempt %s: `duban serve` or another `duban remind` sends them; `duban outbox list --state pending` shows why\n",
+					pending, pending, next.In(m.loc()).Format("2006-01-02 15:04:05"))
+			}
 			return nil
 		},
 	}
 	c.Flags().StringVar(&at, "at", "", "scan as of TIME (RFC 3339)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be sent, change nothing")
+	c.Flags().DurationVar(&wait, "wait", time.Minute, "wait out rate limits and transient failures for up to this long")
 	return c
+}
+
+// deliverFor sends the outbox, waiting for retries (a 429's retry_after, a
+// backoff) that fall due within wait, and returns what it did, how many
+// rows are still pending and when the next of them may go.
+func deliverFor(ctx context.Context, d *dispatch.Dispatcher, clock dispatch.Clock, wait time.Duration) (dispatch.Stats, int, time.Time, error) {
+	var total dispatch.Stats
+	deadline := clock.Now().Add(wait)
+	for {
+		st, err := d.RunOnce(ctx)
+		total = addStats(total, st)
+		if err != nil {
+			return total, 0, time.Time{}, err
+		}
+		next, ok, err := d.DB.NextAttempt(ctx)
+		if err != nil {
+			return total, 0, time.Time{}, err
+		}
+		if !ok {
+			return total, 0, time.Time{}, nil
+		}
+		if next.After(deadline) || !clock.Now().Before(deadline) {
+			depth, err := d.DB.OutboxDepth(ctx)
+			return total, depth["pending"], next, err
+		}
+		// Rows leased by another process show their lease's end; a short
+		// pause keeps a loop over them from spinning.
+		pause := max(next.Sub(clock.Now()), 100*time.Millisecond)
+		if err := clock.Sleep(ctx, min(pause, deadline.Sub(clock.Now()))); err != nil {
+			return total, 0, time.Time{}, err
+		}
+	}
+}
+
+func addStats(a, b dispatch.Stats) dispatch.Stats {
+	return dispatch.Stats{Claimed: a.Claimed + b.Claimed, Sent: a.Sent + b.Sent, Retried: a.Retried + b.Retried,
+		RateLimited: a.RateLimited + b.RateLimited, Migrated: a.Migrated + b.Migrated, Dead: a.Dead + b.Dead,
+		Released: a.Released + b.Released}
+}
+
+// mainClock is Main's clock as the dispatcher's: Now from Main, Sleep from
+// Main or a real timer.
+type mainClock struct{ m *Main }
+
+func (c mainClock) Now() time.Time { return c.m.Now() }
+
+func (c mainClock) Sleep(ctx context.Context, d time.Duration) error {
+	if c.m.Sleep != nil {
+		return c.m.Sleep(ctx, d)
+	}
+	return dispatch.SystemClock{}.Sleep(ctx, d)
 }

@@ -13,6 +13,7 @@ import (
 
 	"duban/httpserver"
 	"duban/metrics"
+	"duban/notify"
 	"duban/scheduler"
 )
 
@@ -63,10 +64,31 @@ func (m *Main) serve(ctx context.Context) error {
 			}
 		}()
 	}
-	mux := httpserver.Handler(p.db, met.Registry)
+	checks := httpserver.Checks{{Name: "database", Ready: p.db.Ready}}
+	telegramOn := p.telegram != nil || p.channel != nil
+	if p.channel != nil {
+		checks = append(checks, httpserver.Check{Name: "telegram", Ready: p.channel.Ready})
+	} else if p.telegram != nil {
+		checks = append(checks, httpserver.Check{Name: "telegram", Ready: func(context.Context) error { return nil }})
+	}
+	mux := httpserver.Handler(checks, met.Registry)
 	bots, err := m.startBot(ctx, p, sched, mux, goRun)
 	if err != nil {
 		return err
+	}
+	if ch := p.channel; ch != nil {
+		// Telegram was unreachable: the bot starts when it connects.
+		ch.OnConnect = func(n notify.Notifier) {
+			tg, ok := n.(*notify.Telegram)
+			if !ok {
+				return
+			}
+			p.telegram = tg
+			if _, err := m.startBot(ctx, p, sched, mux, goRun); err != nil {
+				log.Error("start the bot", slog.String("error", err.Error()))
+			}
+		}
+		goRun("telegram connection", ch.Run)
 	}
 	var srv *http.Server
 	if cfg.HTTP.Listen != "" {
@@ -80,7 +102,7 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	goRun("dispatcher", p.dispatcher.Run)
 	goRun("scheduler", sched.Run)
-	log.Info("duban serving", slog.String("database", p.db.Dialect()), slog.Bool("telegram", p.telegram != nil),
+	log.Info("duban serving", slog.String("database", p.db.Dialect()), slog.Bool("telegram", telegramOn),
 		slog.String("timezone", cfg.Timezone), slog.Int("bots", bots))
 
 	<-ctx.Done()
