@@ -11,6 +11,8 @@ import (
 	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"duban/textenc"
 )
 
 // Load returns the configuration: Default, then the YAML file at path (if
@@ -29,6 +31,10 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("read config: %w", err)
+		}
+		// A config saved by a Chinese editor may be GB18030 or carry a BOM.
+		if data, _, err = textenc.Decode(data, path); err != nil {
+			return nil, err
 		}
 		errs = append(errs, c.decodeYAML(path, data)...)
 	}
