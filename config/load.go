@@ -41,14 +41,16 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 	if getenv != nil {
 		errs = append(errs, c.applyEnv(getenv)...)
 	}
+	// Validate even when the file had problems, so that an unknown key
+	// does not hide a bad value of a known one: every problem in one run.
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		for i, err := range errs {
 			errs[i] = c.scrubErr(err)
 		}
 		return nil, errors.Join(errs...)
-	}
-	if err := c.Validate(); err != nil {
-		return nil, err
 	}
 	return &c, nil
 }

@@ -67,6 +67,7 @@ func (c *Config) Validate() error {
 	v.atLeast("delivery.per_chat_per_second", c.Delivery.PerChatPerSecond, 0)
 	v.atLeast("delivery.per_group_per_minute", c.Delivery.PerGroupPerMinute, 0)
 	v.atLeast("delivery.max_attempts", c.Delivery.MaxAttempts, 1)
+	v.atLeast("import.max_bytes", c.Import.MaxBytes, 1)
 
 	if c.HTTP.Listen != "" {
 		v.listen("http.listen", c.HTTP.Listen)
