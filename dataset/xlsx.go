@@ -22,7 +22,7 @@ var xlsxHeaders = map[string]string{
 	"责任人": "owners", "联系人": "owners", "承办人": "owners",
 	"完成时限": "due", "截止日期": "due", "完成时间": "due", "办结时限": "due", "截止时间": "due",
 	"时限精度": "due_precision",
-	"来源": "source", "事项来源": "source",
+	"来源":   "source", "事项来源": "source",
 	"类别": "category", "类型": "category",
 	"目标": "target", "目标值": "target",
 	"备注": "detail", "具体内容": "detail", "详情": "detail",
@@ -38,7 +38,7 @@ var xlsxValues = map[string]map[string]string{
 		"平台": "platform", "平台建设": "platform", "目标": "target", "政策": "policy", "其他": "other"},
 	"status": {"未开始": "open", "待办": "open", "未办结": "open", "推进中": "in_progress", "在办": "in_progress", "办理中": "in_progress",
 		"已完成": "done", "完成": "done", "已办结": "done", "已销号": "verified", "销号": "verified", "已取消": "cancelled", "取消": "cancelled"},
-	"strength": {"确保": "firm", "力争": "aim"},
+	"strength":      {"确保": "firm", "力争": "aim"},
 	"due_precision": {"日": "day", "月": "month", "季度": "quarter", "年": "year", "长期": "ongoing", "长期坚持": "ongoing", "常态化": "ongoing"},
 }
 
