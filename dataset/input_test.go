@@ -247,4 +247,3 @@ func TestLimits(t *testing.T) {
 		}
 	})
 }
-
