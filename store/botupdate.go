@@ -79,6 +79,10 @@ func (db *DB) ApplyUpdate(ctx context.Context, updateID int64, fn func(ctx conte
 		}
 	}
 	if err := fn(context.WithValue(ctx, joinedKey{}, joinedTx{db: db, tx: tx})); err != nil {
+		// A refused link code still counts as a failed attempt
+		// (UseLinkCode), recorded once this transaction is gone.
+		tx.Rollback()
+		db.afterRollback(ctx, err)
 		return err
 	}
 	if err := tx.Commit(); err != nil {
