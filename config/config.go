@@ -39,6 +39,7 @@ type Config struct {
 	Delivery             Delivery `yaml:"delivery"`
 	Bot                  Bot      `yaml:"bot"`
 	Evidence             Evidence `yaml:"evidence"`
+	Import               Import   `yaml:"import"`
 	HTTP                 HTTP     `yaml:"http"`
 	Log                  Log      `yaml:"log"`
 
@@ -210,6 +211,7 @@ func Default() Config {
 			MaxBackoff:        "10m",
 			GiveUpAfter:       "72h",
 		},
+		Import:   Import{MaxBytes: DefaultImportMaxBytes},
 		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
 		Log:      Log{Level: "info", Format: "text"},
 		Location: mustLoadLocation("Asia/Shanghai"),

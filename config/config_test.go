@@ -37,6 +37,7 @@ var specDefaults = map[string]any{
 	"delivery.give_up_after":        "72h",
 	"bot.unit_scope":                false,
 	"evidence.dir":                  "",
+	"import.max_bytes":              50 << 20,
 	"http.listen":                   "127.0.0.1:8080",
 	"log.level":                     "info",
 	"log.format":                    "text",

@@ -11,6 +11,8 @@ import (
 	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"duban/textenc"
 )
 
 // Load returns the configuration: Default, then the YAML file at path (if
@@ -30,19 +32,25 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read config: %w", err)
 		}
+		// A config saved by a Chinese editor may be GB18030 or carry a BOM.
+		if data, _, err = textenc.Decode(data, path); err != nil {
+			return nil, err
+		}
 		errs = append(errs, c.decodeYAML(path, data)...)
 	}
 	if getenv != nil {
 		errs = append(errs, c.applyEnv(getenv)...)
+	}
+	// Validate even when the file had problems, so that an unknown key
+	// does not hide a bad value of a known one: every problem in one run.
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
 		for i, err := range errs {
 			errs[i] = c.scrubErr(err)
 		}
 		return nil, errors.Join(errs...)
-	}
-	if err := c.Validate(); err != nil {
-		return nil, err
 	}
 	return &c, nil
 }

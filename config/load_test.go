@@ -59,6 +59,8 @@ bot:
   unit_scope: yes
 evidence:
   dir: /var/lib/duban/evidence
+import:
+  max_bytes: 1000
 http:
   listen: ":8081"
 log:
@@ -94,6 +96,7 @@ func TestLoadFile(t *testing.T) {
 			Delivery:             Delivery{RatePerSecond: 0, PerChatPerSecond: 2, PerGroupPerMinute: 10, MaxAttempts: 3, MaxBackoff: "10m", GiveUpAfter: "72h"},
 			Bot:                  Bot{UnitScope: true},
 			Evidence:             Evidence{Dir: "/var/lib/duban/evidence"},
+			Import:               Import{MaxBytes: 1000},
 			HTTP:                 HTTP{Listen: ":8081"},
 			Log:                  Log{Level: "debug", Format: "json"},
 			Location:             paris,

@@ -69,6 +69,7 @@ func (c *Config) Validate() error {
 	v.atLeast("delivery.max_attempts", c.Delivery.MaxAttempts, 1)
 	v.duration("delivery.max_backoff", c.Delivery.MaxBackoff)
 	v.duration("delivery.give_up_after", c.Delivery.GiveUpAfter)
+	v.atLeast("import.max_bytes", c.Import.MaxBytes, 1)
 
 	if c.HTTP.Listen != "" {
 		v.listen("http.listen", c.HTTP.Listen)

@@ -19,8 +19,18 @@ var CSVHeader = []string{"key", "source", "title", "category", "unit", "owners",
 var csvOptional = []string{"strength", "target_value", "target_unit", "lead_days", "status", "progress", "created_at", "closed_at"}
 
 // ParseCSV reads a commitments CSV file (UTF-8, with or without BOM, header
-// row first). Owners are separated by ";".
+// row first). Owners are separated by ";". Any problem makes the result
+// nil; Read returns the good records as well.
 func ParseCSV(r io.Reader, file string) (*Dataset, error) {
+	ds, errs := parseCSV(r, file)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return ds, nil
+}
+
+// parseCSV returns the rows it could read and every problem.
+func parseCSV(r io.Reader, file string) (*Dataset, Errors) {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
@@ -29,10 +39,10 @@ func ParseCSV(r io.Reader, file string) (*Dataset, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, &FieldError{File: file, Line: 1, Msg: "empty file: want a header row " + strings.Join(CSVHeader, ",")}
+		return nil, Errors{{File: file, Line: 1, Msg: "empty file: want a header row " + strings.Join(CSVHeader, ",")}}
 	}
 	if err != nil {
-		return nil, csvErr(file, err)
+		return nil, Errors{csvErr(file, err)}
 	}
 	col := map[string]int{}
 	var errs Errors
@@ -80,48 +90,67 @@ func ParseCSV(r io.Reader, file string) (*Dataset, error) {
 			}
 			return ""
 		}
-		c := Commitment{
-			Key: get("key"), Source: get("source"), Title: get("title"), Category: get("category"),
-			Unit: get("unit"), Due: get("due"), DuePrecision: get("due_precision"), Target: get("target"),
-			Detail: get("detail"), Strength: get("strength"), TargetUnit: get("target_unit"),
-			Status: get("status"), CreatedAt: get("created_at"), ClosedAt: get("closed_at"), Line: line,
-		}
-		c.Owners = []string{}
-		for _, o := range strings.Split(get("owners"), ";") {
-			if o = strings.TrimSpace(o); o != "" {
-				c.Owners = append(c.Owners, o)
-			}
-		}
-		if s := get("target_value"); s != "" {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				errs = append(errs, &FieldError{File: file, Line: line, Field: "target_value", Msg: fmt.Sprintf("want a number, got %q", s)})
-			}
-			c.TargetValue = &v
-		}
-		if s := get("progress"); s != "" {
-			v, err := strconv.Atoi(s)
-			if err != nil {
-				errs = append(errs, &FieldError{File: file, Line: line, Field: "progress", Msg: fmt.Sprintf("want an integer 0-100, got %q", s)})
-			}
-			c.Progress = &v
-		}
-		if s := get("lead_days"); s != "" {
-			for _, p := range strings.Split(s, ";") {
-				v, err := strconv.Atoi(strings.TrimSpace(p))
-				if err != nil {
-					errs = append(errs, &FieldError{File: file, Line: line, Field: "lead_days", Msg: fmt.Sprintf("want days separated by ';', got %q", s)})
-					break
-				}
-				c.LeadDays = append(c.LeadDays, v)
-			}
-		}
+		c := commitmentOf(get, line)
+		c.parseNumbers(get, func(field, format string, args ...any) {
+			errs = append(errs, &FieldError{File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+		})
 		ds.Commitments = append(ds.Commitments, c)
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	ds.Normalize()
+	return ds, errs
+}
+
+// commitmentOf builds a commitment from a row's text columns; get returns
+// a column by its English name, "" when absent.
+func commitmentOf(get func(string) string, line int) Commitment {
+	c := Commitment{
+		Key: get("key"), Source: get("source"), Title: get("title"), Category: get("category"),
+		Unit: get("unit"), Due: get("due"), DuePrecision: get("due_precision"), Target: get("target"),
+		Detail: get("detail"), Strength: get("strength"), TargetUnit: get("target_unit"),
+		Status: get("status"), CreatedAt: get("created_at"), ClosedAt: get("closed_at"), Line: line,
 	}
-	return ds, nil
+	c.Owners = splitOwners(get("owners"))
+	return c
+}
+
+// splitOwners splits a list of contact keys or names written with ";",
+// "；", "、" or "," between them.
+func splitOwners(s string) []string {
+	out := []string{}
+	for _, o := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' || r == '、' || r == ',' || r == '，' }) {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// parseNumbers sets the numeric columns of c, reporting bad ones.
+func (c *Commitment) parseNumbers(get func(string) string, bad func(field, format string, args ...any)) {
+	if s := get("target_value"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			bad("target_value", "want a number, got %q", s)
+		}
+		c.TargetValue = &v
+	}
+	if s := get("progress"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			bad("progress", "want an integer 0-100, got %q", s)
+		}
+		c.Progress = &v
+	}
+	if s := get("lead_days"); s != "" {
+		for _, p := range strings.Split(s, ";") {
+			v, err := strconv.Atoi(strings.TrimSpace(p))
+			if err != nil {
+				bad("lead_days", "want days separated by ';', got %q", s)
+				break
+			}
+			c.LeadDays = append(c.LeadDays, v)
+		}
+	}
 }
 
 func csvErr(file string, err error) *FieldError {

@@ -6,12 +6,40 @@
 // byte-identical.
 package dataset
 
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
 // Dataset is the content of an import or export file.
 type Dataset struct {
 	Units       []Unit       `yaml:"units,omitempty" json:"units,omitempty"`
 	Contacts    []Contact    `yaml:"contacts,omitempty" json:"contacts,omitempty"`
 	Sources     []Source     `yaml:"sources,omitempty" json:"sources,omitempty"`
 	Commitments []Commitment `yaml:"commitments,omitempty" json:"commitments,omitempty"`
+
+	// sheet and cols locate records read from a spreadsheet: the sheet's
+	// name, and the column letter of each field.
+	sheet string
+	cols  map[string]string
+}
+
+// Errorf returns a problem with the value of field in the record at line:
+// field is a path like "commitments[3].due". For a spreadsheet the error
+// names the sheet and cell (Sheet1!E7) instead of the line.
+func (ds *Dataset) Errorf(file string, line int, field, format string, args ...any) *FieldError {
+	e := &FieldError{File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+	if ds != nil && ds.sheet != "" {
+		name := field[strings.LastIndexByte(field, '.')+1:]
+		e.Field = name
+		if c, ok := ds.cols[name]; ok {
+			e.Cell = fmt.Sprintf("%s!%s%d", ds.sheet, c, line)
+		} else {
+			e.Cell = fmt.Sprintf("%s!%d", ds.sheet, line)
+		}
+	}
+	return e
 }
 
 // Unit is an agency (承办单位).
@@ -81,17 +109,23 @@ type Commitment struct {
 	Fields Lines  `yaml:"-" json:"-"`
 }
 
-// FieldError names the file, line and field of a bad value.
+// FieldError names the file, line and field of a bad value. A value read
+// from a spreadsheet names its sheet and cell instead of a line:
+// 台账.xlsx:Sheet1!E7.
 type FieldError struct {
 	File  string
 	Line  int
 	Field string
 	Msg   string
+	Cell  string // "Sheet1!E7", for spreadsheets
 }
 
 func (e *FieldError) Error() string {
 	loc := e.File
-	if e.Line > 0 {
+	switch {
+	case e.Cell != "":
+		loc = e.File + ":" + e.Cell
+	case e.Line > 0:
 		loc = locf(e.File, e.Line)
 	}
 	if e.Field != "" {
@@ -103,15 +137,30 @@ func (e *FieldError) Error() string {
 // Errors is every problem found in a file.
 type Errors []*FieldError
 
+// MaxReported is how many problems an error message lists; the rest are
+// counted ("and 12 more").
+const MaxReported = 100
+
+// Error lists the problems one per line, the first MaxReported of them.
 func (es Errors) Error() string {
-	s := ""
+	var sb strings.Builder
 	for i, e := range es {
-		if i > 0 {
-			s += "\n"
+		if i == MaxReported {
+			fmt.Fprintf(&sb, "\n… and %d more (还有 %d 处问题)", len(es)-i, len(es)-i)
+			break
 		}
-		s += e.Error()
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(e.Error())
 	}
-	return s
+	return sb.String()
+}
+
+// Sort orders problems by file position, keeping the order of problems
+// on the same line.
+func (es Errors) Sort() {
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Line < es[j].Line })
 }
 
 // Err returns es as an error, or nil when it is empty.

@@ -2,11 +2,13 @@ package dataset
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
 
 	"duban/domain"
+	"duban/textenc"
 )
 
 // Validate checks every value that can be checked without the database:
@@ -15,7 +17,7 @@ import (
 func (ds *Dataset) Validate(file string, scheme []string) Errors {
 	var errs Errors
 	bad := func(line int, field, format string, args ...any) {
-		errs = append(errs, &FieldError{File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, ds.Errorf(file, line, field, format, args...))
 	}
 	seen := map[string]int{}
 	dup := func(kind, key string, line int, field string) {
@@ -32,10 +34,12 @@ func (ds *Dataset) Validate(file string, scheme []string) Errors {
 	for i, u := range ds.Units {
 		f := fmt.Sprintf("units[%d].name", i)
 		dup("unit", strings.TrimSpace(u.Name), u.Line, f)
+		ds.checkText(&errs, file, fmt.Sprintf("units[%d]", i), u.Line, nil, u)
 	}
 	for i, c := range ds.Contacts {
 		p := fmt.Sprintf("contacts[%d]", i)
 		dup("contact", c.Key, c.Fields.At("key", c.Line), p+".key")
+		ds.checkText(&errs, file, p, c.Line, c.Fields, c)
 		if strings.TrimSpace(c.Name) == "" {
 			bad(c.Line, p+".name", "missing")
 		}
@@ -51,6 +55,7 @@ func (ds *Dataset) Validate(file string, scheme []string) Errors {
 	for i, s := range ds.Sources {
 		p := fmt.Sprintf("sources[%d]", i)
 		dup("source", s.Key, s.Fields.At("key", s.Line), p+".key")
+		ds.checkText(&errs, file, p, s.Line, s.Fields, s)
 		if s.Kind != "" && !slices.Contains(domain.SourceKinds, s.Kind) {
 			bad(s.Fields.At("kind", s.Line), p+".kind", "unknown kind %q: want one of %s", s.Kind, strings.Join(domain.SourceKinds, ", "))
 		}
@@ -71,16 +76,17 @@ func (ds *Dataset) Validate(file string, scheme []string) Errors {
 	for i, c := range ds.Commitments {
 		p := fmt.Sprintf("commitments[%d]", i)
 		dup("commitment", c.Key, c.Fields.At("key", c.Line), p+".key")
-		errs = append(errs, c.check(file, p)...)
+		ds.checkText(&errs, file, p, c.Line, c.Fields, c)
+		errs = append(errs, c.check(ds, file, p)...)
 	}
 	return errs
 }
 
 // check validates one commitment's own fields.
-func (c *Commitment) check(file, p string) Errors {
+func (c *Commitment) check(ds *Dataset, file, p string) Errors {
 	var errs Errors
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{File: file, Line: c.Fields.At(field, c.Line), Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, ds.Errorf(file, c.Fields.At(field, c.Line), p+"."+field, format, args...))
 	}
 	if strings.TrimSpace(c.Title) == "" {
 		bad("title", "missing")
@@ -90,7 +96,7 @@ func (c *Commitment) check(file, p string) Errors {
 	}
 	due, derr := domain.ParseDate(c.Due)
 	if c.Due != "" && derr != nil {
-		bad("due", "%v", derr)
+		bad("due", "invalid date %q: want 2024-06-30, 2024/6/30, 2024.6.30, 2024年6月30日 or 2024年6月底", c.Due)
 	} else if _, err := domain.ResolvePrecision(due, c.DuePrecision); err != nil {
 		field := "due"
 		if _, perr := domain.ParsePrecision(c.DuePrecision); c.DuePrecision != "" && perr != nil {
@@ -130,4 +136,40 @@ func (c *Commitment) check(file, p string) Errors {
 		}
 	}
 	return errs
+}
+
+// longText names the fields that hold notes rather than one line.
+var longText = map[string]bool{"detail": true, "target": true, "quote": true, "review": true}
+
+// checkText runs textenc.Check on every text field of rec (a Unit,
+// Contact, Source or Commitment): valid UTF-8, no NUL, at most
+// textenc.MaxTitle characters (textenc.MaxNote for details and targets).
+func (ds *Dataset) checkText(errs *Errors, file, p string, line int, fields Lines, rec any) {
+	v := reflect.ValueOf(rec)
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		max := textenc.MaxTitle
+		if longText[name] {
+			max = textenc.MaxNote
+		}
+		var vals []string
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			vals = []string{f.String()}
+		case reflect.Slice:
+			if f.Type().Elem().Kind() == reflect.String {
+				vals = f.Interface().([]string)
+			}
+		}
+		for _, s := range vals {
+			if err := textenc.Check(s, max); err != nil {
+				*errs = append(*errs, ds.Errorf(file, fields.At(name, line), p+"."+name, "%v", err))
+				break
+			}
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -12,23 +14,43 @@ import (
 
 func locf(file string, line int) string { return fmt.Sprintf("%s:%d", file, line) }
 
-// ParseYAML reads a YAML import file. Unknown keys are errors (a typo must
-// not silently drop a field); every record keeps its line.
+// ParseYAML reads a YAML import file (UTF-8). Unknown keys are errors (a
+// typo must not silently drop a field); every record keeps its line. Any
+// problem makes the result nil; Read returns the good records as well.
 func ParseYAML(r io.Reader, file string) (*Dataset, error) {
+	ds, errs := parseYAML(r, file)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return ds, nil
+}
+
+// parseYAML returns the records it could read and every problem.
+func parseYAML(r io.Reader, file string) (*Dataset, Errors) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(r)
 	if err := dec.Decode(&root); err != nil {
 		if err == io.EOF {
 			return &Dataset{}, nil
 		}
-		return nil, &FieldError{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, Errors{{File: file, Line: line, Msg: "not valid YAML: " + m[2]}}
+		}
+		return nil, Errors{{File: file, Msg: "not valid YAML: " + msg}}
 	}
 	if len(root.Content) == 0 {
 		return &Dataset{}, nil
 	}
+	// Aliases let a small file expand into a huge one (a 300 KB anchor
+	// used a thousand times); an import file has no use for them.
+	if errs := refuseAliases(&root, file); len(errs) > 0 {
+		return nil, errs
+	}
 	doc := root.Content[0]
 	if doc.Kind != yaml.MappingNode {
-		return nil, &FieldError{File: file, Line: doc.Line, Msg: "want a mapping with units, contacts, sources, commitments"}
+		return nil, Errors{{File: file, Line: doc.Line, Msg: "want a mapping with units, contacts, sources, commitments"}}
 	}
 	ds := &Dataset{}
 	var errs Errors
@@ -49,10 +71,27 @@ func ParseYAML(r io.Reader, file string) (*Dataset, error) {
 			errs = append(errs, &FieldError{File: file, Line: k.Line, Field: k.Value, Msg: "unknown section: want units, contacts, sources or commitments"})
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	ds.Normalize()
+	return ds, errs
+}
+
+var yamlLineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// refuseAliases reports every anchor and alias in the tree.
+func refuseAliases(n *yaml.Node, file string) Errors {
+	var errs Errors
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.AliasNode || n.Anchor != "" {
+			errs = append(errs, &FieldError{File: file, Line: n.Line, Msg: "YAML anchors and aliases (&, *) are not accepted in an import file: write the value out"})
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
 	}
-	return ds, nil
+	walk(n)
+	return errs
 }
 
 // decodeList decodes a sequence of mappings into *[]T, checking keys against

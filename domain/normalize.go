@@ -3,6 +3,7 @@ package domain
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // ResolvePrecision is the one rule for a commitment's due date and
@@ -26,7 +27,32 @@ func ResolvePrecision(due Date, prec string) (Precision, error) {
 	case p != POngoing && due.IsZero():
 		return "", Errorf(EINVALID, "missing (set due_precision: ongoing for an item with no due date)")
 	}
+	if err := DueFits(due, p); err != nil {
+		return "", err
+	}
 	return p, nil
+}
+
+// DueFits reports whether due suits its precision: a month-precision date
+// is the month's last day, a quarter's the quarter's last day, a year's
+// 31 December ("10月底前" is due on 31 October, never on the 15th).
+func DueFits(due Date, p Precision) error {
+	var want Date
+	switch p {
+	case PMonth:
+		want = due.EndOfMonth()
+	case PQuarter:
+		q := (int(due.Month)-1)/3*3 + 3
+		want = NewDate(due.Year, time.Month(q), 1).EndOfMonth()
+	case PYear:
+		want = NewDate(due.Year, 12, 31)
+	default:
+		return nil
+	}
+	if due != want {
+		return Errorf(EINVALID, "%s precision wants the period's last day, %s, got %s", p, want, due)
+	}
+	return nil
 }
 
 // NormalizeDue makes an edited due date and precision agree: removing the

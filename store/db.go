@@ -9,8 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -80,10 +78,8 @@ func parseURL(rawURL string) (dialect, dsn string, err error) {
 		if path == "" {
 			return "", "", errors.New("database.url: sqlite:// needs a file path")
 		}
-		if dir := filepath.Dir(path); dir != "." {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return "", "", fmt.Errorf("database.url: %w", err)
-			}
+		if err := privateDBFile(path); err != nil {
+			return "", "", fmt.Errorf("database.url: %w", err)
 		}
 		dsn = "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
 			"&_pragma=busy_timeout(30000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
@@ -144,6 +140,8 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
+		tx.Rollback()
+		db.afterRollback(ctx, err)
 		return err
 	}
 	if err := tx.Commit(); err != nil {

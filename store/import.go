@@ -42,7 +42,7 @@ var errRollback = fmt.Errorf("dry run")
 func (db *DB) Import(ctx context.Context, ds *dataset.Dataset, opt ImportOptions) (ImportStats, error) {
 	var st ImportStats
 	err := db.tx(ctx, func(tx *sqlx.Tx) error {
-		im := &importer{db: db, tx: tx, ctx: ctx, file: opt.File, now: db.now(), units: map[string]int64{}}
+		im := &importer{db: db, tx: tx, ctx: ctx, ds: ds, file: opt.File, now: db.now(), units: map[string]int64{}}
 		if err := im.run(ds, &st, opt.Progress); err != nil {
 			return err
 		}
@@ -64,6 +64,8 @@ type importer struct {
 	db    *DB
 	tx    *sqlx.Tx
 	ctx   context.Context
+	ds    *dataset.Dataset
+	refs  *refs
 	file  string
 	now   time.Time
 	errs  dataset.Errors
@@ -71,7 +73,7 @@ type importer struct {
 }
 
 func (im *importer) bad(line int, field, format string, args ...any) {
-	im.errs = append(im.errs, &dataset.FieldError{File: im.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	im.errs = append(im.errs, im.ds.Errorf(im.file, line, field, format, args...))
 }
 
 func (im *importer) exec(q string, args ...any) error {
@@ -94,6 +96,14 @@ func (im *importer) unit(name string) (sql.NullInt64, error) {
 }
 
 func (im *importer) run(ds *dataset.Dataset, st *ImportStats, progress func(int, int)) error {
+	var err error
+	if im.refs, err = loadRefs(im.ctx, im.tx, ds); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if errs := im.refs.sourceConflicts(ds, im.file); len(errs) > 0 {
+		im.errs = append(im.errs, errs...)
+		return nil
+	}
 	var existing []string
 	if err := im.tx.SelectContext(im.ctx, &existing, `SELECT name FROM units`); err != nil {
 		return err
@@ -292,9 +302,13 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 		}
 		owners := make([]string, 0, len(c.Owners))
 		for _, o := range c.Owners {
-			id, ok := contacts[o]
+			key, msg := im.refs.owner(o)
+			id, ok := contacts[key]
 			if !ok {
-				im.bad(c.Fields.At("owners", c.Line), p+".owners", "unknown contact %q", o)
+				if msg == "" {
+					msg = fmt.Sprintf("unknown contact %q", o)
+				}
+				im.bad(c.Fields.At("owners", c.Line), p+".owners", "%s", msg)
 				continue
 			}
 			owners = append(owners, fmt.Sprint(id))
@@ -313,6 +327,9 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 		}
 		if c.Progress != nil {
 			v.Progress = *c.Progress
+		} else if c.Status == string(domain.Done) || c.Status == string(domain.Verified) {
+			// Imported as done without a figure: the work is complete.
+			v.Progress = 100
 		}
 		if c.CreatedAt != "" {
 			t, _ := time.Parse(time.RFC3339, c.CreatedAt)

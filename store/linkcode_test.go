@@ -19,12 +19,12 @@ func TestLinkCodes(t *testing.T) {
 		now := botNow
 		db.Now = func() time.Time { return now }
 
-		t.Run("a code is 32 URL-safe characters valid for 72 hours", func(t *testing.T) {
+		t.Run("a code is 16 characters without look-alikes, valid for 72 hours", func(t *testing.T) {
 			lc, err := db.IssueLinkCode(ctx, "zhang")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !regexp.MustCompile(`^[A-Za-z0-9_-]{32}$`).MatchString(lc.Code) {
+			if !regexp.MustCompile(`^[2-9A-HJKMNP-Z]{16}$`).MatchString(lc.Code) {
 				t.Errorf("code %q", lc.Code)
 			}
 			if want := now.Add(72 * time.Hour); !lc.ExpiresAt.Equal(want) {

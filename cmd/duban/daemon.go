@@ -43,6 +43,10 @@ func (m *Main) build(ctx context.Context) (*parts, error) {
 		return nil, err
 	}
 	log := m.log()
+	// Evidence holds officials' photos and documents: owner only.
+	if err := store.PrivateDir(cfg.Evidence.Dir); err != nil {
+		return nil, fmt.Errorf("evidence.dir: %w", err)
+	}
 	cal, err := calendar.Open(cfg.Reminders.Calendar)
 	if err != nil {
 		return nil, usagef("reminders.calendar: %v", err)

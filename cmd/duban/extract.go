@@ -15,7 +15,7 @@ func (m *Main) extractCommand() *cobra.Command {
 	var date, format string
 	c := &cobra.Command{
 		Use:   "extract FILE",
-		Short: "read a reply letter (UTF-8 text) and print its source and commitments in the import format",
+		Short: "read a reply letter (.docx, or text in UTF-8 or GB18030) and print its source and commitments in the import format",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			cfg, err := m.config()
@@ -40,11 +40,11 @@ func (m *Main) extractCommand() *cobra.Command {
 				}
 			}
 			opts.Calendar = cal
-			text, err := os.ReadFile(args[0])
+			text, err := readLetter(args[0])
 			if err != nil {
-				return usagef("extract: %v", err)
+				return err
 			}
-			res, err := extract.Extract(string(text), opts)
+			res, err := extract.Extract(text, opts)
 			if errors.Is(err, extract.ErrEmpty) {
 				return usagef("extract: %s: %v", args[0], err)
 			}
@@ -67,4 +67,17 @@ func (m *Main) extractCommand() *cobra.Command {
 	c.Flags().StringVar(&date, "date", "", "the letter's date when the text lacks one (YYYY-MM-DD)")
 	c.Flags().StringVar(&format, "format", "yaml", "yaml or json")
 	return c
+}
+
+// readLetter reads a letter file: .docx or text in an accepted encoding.
+func readLetter(file string) (string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", usagef("extract: %v", err)
+	}
+	text, err := extract.ReadLetter(data, file)
+	if err != nil {
+		return "", usagef("extract: %v", err)
+	}
+	return text, nil
 }

@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -29,7 +28,7 @@ func (m *Main) importCommand() *cobra.Command {
 	var format string
 	c := &cobra.Command{
 		Use:   "import FILE",
-		Short: "import units, contacts, sources and commitments (YAML or CSV); all or nothing",
+		Short: "import units, contacts, sources and commitments (YAML, CSV or Excel .xlsx); all or nothing",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			cfg, err := m.config()
@@ -37,34 +36,31 @@ func (m *Main) importCommand() *cobra.Command {
 				return err
 			}
 			file := args[0]
-			data, err := os.ReadFile(file)
-			if err != nil {
-				return usagef("import: %v", err)
-			}
-			if format == "" {
-				format = "yaml"
-				if strings.EqualFold(filepath.Ext(file), ".csv") {
-					format = "csv"
-				}
-			}
-			var ds *dataset.Dataset
-			switch format {
-			case "yaml":
-				ds, err = dataset.ParseYAML(bytes.NewReader(data), file)
-			case "csv":
-				ds, err = dataset.ParseCSV(bytes.NewReader(data), file)
-			default:
-				return usagef("import: --format: want yaml or csv, got %q", format)
-			}
+			data, err := readImportFile(file, cfg.Import.MaxBytes)
 			if err != nil {
 				return err
 			}
-			if errs := ds.Validate(file, cfg.ClassificationScheme); len(errs) > 0 {
+			if format != "" && format != "yaml" && format != "csv" && format != "xlsx" {
+				return usagef("import: --format: want yaml, csv or xlsx, got %q", format)
+			}
+			ds, errs := dataset.Read(data, file, format)
+			if ds == nil {
 				return errs
 			}
+			errs = append(errs, ds.Validate(file, cfg.ClassificationScheme)...)
 			db, err := m.store(c.Context())
 			if err != nil {
 				return err
+			}
+			// The checks that need the database, so that a file's
+			// problems are all reported in one run.
+			refErrs, err := db.CheckImport(c.Context(), ds, file)
+			if err != nil {
+				return err
+			}
+			if errs = append(errs, refErrs...); len(errs) > 0 {
+				errs.Sort()
+				return errs
 			}
 			opt := store.ImportOptions{File: file, DryRun: dryRun}
 			if m.IsTerminal && len(ds.Commitments) >= 5000 {
@@ -87,7 +83,7 @@ func (m *Main) importCommand() *cobra.Command {
 		},
 	}
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "check and report, change nothing")
-	c.Flags().StringVar(&format, "format", "", "yaml or csv (default: from the file name)")
+	c.Flags().StringVar(&format, "format", "", "yaml, csv or xlsx (default: from the file name)")
 	return c
 }
 
@@ -128,4 +124,34 @@ func (m *Main) exportCommand() *cobra.Command {
 	c.Flags().StringVar(&format, "format", "yaml", "yaml or csv")
 	c.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output")
 	return c
+}
+
+// readImportFile reads an import file of at most max bytes: a larger one is
+// refused before it is read (import.max_bytes).
+func readImportFile(file string, max int) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, usagef("import: %v", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, usagef("import: %v", err)
+	}
+	tooBig := func(n int64) error {
+		return usagef("import: %s: 文件过大 (file too large): %d bytes, import.max_bytes is %d", file, n, max)
+	}
+	if fi.Size() > int64(max) {
+		return nil, tooBig(fi.Size())
+	}
+	// The file may grow between Stat and reading: read one byte past the
+	// limit to notice.
+	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
+	if err != nil {
+		return nil, usagef("import: %v", err)
+	}
+	if len(data) > max {
+		return nil, tooBig(int64(len(data)))
+	}
+	return data, nil
 }

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+type listed struct {
+	Key, Title, Unit, Due, Status string
+	DuePrecision                  string `json:"due_precision"`
+	Owners                        []string
+	Progress                      int
+}
+
+func listJSON(t *testing.T, tm *testMain, args ...string) map[string]listed {
+	t.Helper()
+	var items []listed
+	out := tm.must(append([]string{"list", "--format", "json"}, args...)...)
+	if err := json.Unmarshal([]byte(out), &items); err != nil {
+		t.Fatalf("list json: %v\n%s", err, out)
+	}
+	m := map[string]listed{}
+	for _, it := range items {
+		m[it.Key] = it
+	}
+	return m
+}
+
+const contactsYAML = "contacts:\n  - key: zhang-guobin\n    name: 张国斌\n    unit: 国家试验区管委会办公室\n"
+
+func TestImportEncodings(t *testing.T) {
+	csv := "key,source,title,category,unit,owners,due,due_precision,target,detail\n" +
+		"g1,,昌南大道南侧废瓷清运,cleanup,国家试验区管委会办公室,zhang-guobin,2023/10/31,,,“清运”到位\n" +
+		"g2,,凤岗村垃圾填埋场绿化修复,restoration,国家试验区管委会办公室,张国斌,2024年6月底,,,\n"
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String(csv)
+	eachBackend(t, func(t *testing.T, tm *testMain) {
+		tm.must("import", writeFile(t, "contacts.yaml", contactsYAML))
+		tm.must("import", writeFile(t, "台账.csv", gbk))
+		got := listJSON(t, tm)
+		if g := got["g1"]; g.Title != "昌南大道南侧废瓷清运" || g.Unit != "国家试验区管委会办公室" || g.Due != "2023-10-31" {
+			t.Errorf("g1 = %+v", g)
+		}
+		if g := got["g2"]; g.Title != "凤岗村垃圾填埋场绿化修复" || g.Due != "2024-06-30" || g.DuePrecision != "month" || g.Owners[0] != "zhang-guobin" {
+			t.Errorf("g2 = %+v", g)
+		}
+		// The same file in UTF-8 with a BOM changes nothing.
+		out := tm.must("import", writeFile(t, "台账-utf8.csv", "\ufeff"+csv))
+		if !strings.Contains(out, "2 unchanged") {
+			t.Errorf("re-import of the UTF-8 file: %s", out)
+		}
+		if exp := tm.must("export"); strings.Contains(exp, "!!binary") || !strings.Contains(exp, "凤岗村") {
+			t.Errorf("export:\n%s", exp)
+		}
+	})
+}
+
+func TestBadTextIsRefusedAlikeOnBothBackends(t *testing.T) {
+	header := "key,source,title,category,unit,owners,due,due_precision,target,detail\n"
+	tests := []struct{ name, file, body, want string }{
+		{"invalid UTF-8 in a CSV title", "bad.csv", header + "b1,,清运,,,zhang-guobin,2024-06-30,,,\nb2,,bad \xff\xfe title,,,zhang-guobin,2024-06-30,,,\n", "bad.csv:3: 不是有效的 UTF-8"},
+		{"a NUL in a YAML detail", "bad.yaml", contactsYAML + "commitments:\n  - key: b1\n    title: 清运\n    detail: \"a\\0b\"\n    owners: [zhang-guobin]\n    due: 2024-06-30\n", "bad.yaml:8: commitments[0].detail: contains a NUL character"},
+		{"a Latin-1 CSV", "latin1.csv", header + "b1,,Nettoyage du d\xe9p\xf4t pr\xe8s de la rivi\xe8re d\xe9j\xe0,,,zhang-guobin,2024-06-30,,,caf\xe9\n", "latin1.csv: 编码无法识别"},
+	}
+	eachBackend(t, func(t *testing.T, tm *testMain) {
+		tm.must("import", examplePath)
+		before := tm.must("export")
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				_, errs, code := tm.run("import", writeFile(t, tt.file, tt.body))
+				if code != 2 || !strings.Contains(errs, tt.want) {
+					t.Fatalf("exit %d, stderr %q; want 2 and %q", code, errs, tt.want)
+				}
+				if after := tm.must("export"); after != before {
+					t.Fatal("database changed")
+				}
+			})
+		}
+	})
+}
+
+func TestImportLimits(t *testing.T) {
+	eachBackend(t, func(t *testing.T, tm *testMain) {
+		cfg := writeFile(t, "duban.yaml", "import:\n  max_bytes: 100\n")
+		big := writeFile(t, "big.yaml", contactsYAML+strings.Repeat("# padding\n", 20))
+		_, errs, code := tm.run("--config", cfg, "import", big)
+		if code != 2 || !strings.Contains(errs, "big.yaml: 文件过大") || !strings.Contains(errs, "import.max_bytes is 100") {
+			t.Errorf("exit %d: %s", code, errs)
+		}
+		t.Run("every problem of a file in one run: parse, rules and references", func(t *testing.T) {
+			body := "key,source,title,category,unit,owners,due,due_precision,target,detail,progress\n" +
+				"k1,,t,,,zhang-guobin,2024-06-30,,,,lots\n" +
+				"k1,,t,,,zhang-guobin,2026-02-30,,,,120\n" +
+				"k3,nosuch,t,,,ghost,2024-06-30,,,,\n"
+			tm.must("import", writeFile(t, "c.yaml", contactsYAML))
+			_, errs, code := tm.run("import", writeFile(t, "all.csv", body))
+			for _, want := range []string{"all.csv:2: progress", "all.csv:3: commitments[1].key: duplicate", "all.csv:3: commitments[1].due",
+				"all.csv:3: commitments[1].progress", `all.csv:4: commitments[2].source: unknown source "nosuch"`, `all.csv:4: commitments[2].owners: unknown contact "ghost"`} {
+				if !strings.Contains(errs, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, errs)
+				}
+			}
+			if code != 2 {
+				t.Errorf("exit %d", code)
+			}
+		})
+	})
+}
+
+func TestReadmeFlowRefusesADuplicateSource(t *testing.T) {
+	eachBackend(t, func(t *testing.T, tm *testMain) {
+		tm.must("import", examplePath)
+		before := tm.must("export")
+		out := tm.must("extract", letterPath, "--date", "2024-04-15")
+		reviewed := strings.ReplaceAll(out, "owners: []", "owners: [zhang-guobin]")
+		_, errs, code := tm.run("import", writeFile(t, "reviewed.yaml", reviewed))
+		if code != 2 || !strings.Contains(errs, `"jdz-16-4-111"`) || !strings.Contains(errs, `"s-16-4-111"`) || !strings.Contains(errs, "景国试管办议字〔2024〕3号") {
+			t.Fatalf("exit %d, stderr %s; want both source keys named", code, errs)
+		}
+		if after := tm.must("export"); after != before {
+			t.Fatal("database changed")
+		}
+		// An item the example imports as done, without a figure, is at 100 %.
+		if got := listJSON(t, tm)["jdz-111-changnan-cleanup"]; got.Status != "done" || got.Progress != 100 {
+			t.Errorf("cleanup: %+v, want done at 100", got)
+		}
+	})
+}
+
+func TestImportXLSX(t *testing.T) {
+	f := excelize.NewFile()
+	sh := "Sheet1"
+	f.SetCellValue(sh, "A1", "承诺事项督办台账（2024年）")
+	f.MergeCell(sh, "A1", "F1")
+	f.SetSheetRow(sh, "A2", &[]any{"序号", "承诺事项", "责任单位", "责任人", "完成时限", "类别"})
+	f.SetSheetRow(sh, "A3", &[]any{1, "昌南大道南侧废瓷清运", "国家试验区管委会办公室", "张国斌", time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC), "清运"})
+	f.SetSheetRow(sh, "A4", &[]any{2, "凤岗村垃圾填埋场绿化修复", "国家试验区管委会办公室", "张国斌", "2024年6月底", "复绿修复"})
+	style, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	f.SetCellStyle(sh, "E3", "E3", style)
+	buf, _ := f.WriteToBuffer()
+	bad := excelize.NewFile()
+	bad.SetSheetRow(sh, "A1", &[]any{"序号", "承诺事项", "责任单位", "责任人", "完成时限"})
+	bad.SetSheetRow(sh, "A2", &[]any{1, "清运", "单位", "张国斌", "2024-06-30"})
+	bad.SetSheetRow(sh, "A3", &[]any{2, "修复", "单位", "张国斌", "下半年"})
+	badBuf, _ := bad.WriteToBuffer()
+	eachBackend(t, func(t *testing.T, tm *testMain) {
+		tm.must("import", writeFile(t, "c.yaml", contactsYAML))
+		tm.must("import", writeFile(t, "台账.xlsx", buf.String()))
+		got := listJSON(t, tm)
+		if g := got["台账-1"]; g.Due != "2023-10-31" || g.Owners[0] != "zhang-guobin" || g.Title != "昌南大道南侧废瓷清运" {
+			t.Errorf("row 3: %+v", g)
+		}
+		if g := got["台账-2"]; g.Due != "2024-06-30" || g.DuePrecision != "month" {
+			t.Errorf("row 4: %+v", g)
+		}
+		_, errs, code := tm.run("import", writeFile(t, "交办单.xlsx", badBuf.String()))
+		if code != 2 || !strings.Contains(errs, "交办单.xlsx:Sheet1!E3: due: invalid date") {
+			t.Errorf("exit %d: %s", code, errs)
+		}
+	})
+}
