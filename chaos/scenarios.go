@@ -92,7 +92,7 @@ func (h *harness) replicas() (result, error) {
 		return r, err
 	}
 	e.waitSent(0, n, 1, 60*time.Second)
-	kills, maxKills := 0, h.pick(4, 15)
+	kills, maxKills := 0, h.pick(3, 15)
 	every := h.pickD(5*time.Second, 20*time.Second)
 	faultEnd := time.Now()
 	for kills < maxKills && e.tally(0, n).sent < n {
@@ -132,7 +132,7 @@ func (h *harness) terminate() (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	period := h.pickD(12*time.Second, time.Minute)
+	period := h.pickD(10*time.Second, time.Minute)
 	r := result{scenario: "pg_terminate_backend 5/s for " + period.String(), backend: "postgres", bound: -1}
 	if err := e.importDue(0, n); err != nil {
 		e.close()
@@ -221,8 +221,8 @@ func (h *harness) refused() (result, error) {
 
 // slow: every sendMessage takes 15 s for a while (30 s short, 5 min full).
 func (h *harness) slow() (result, error) {
-	n := h.pick(12, 60)
-	period := h.pickD(30*time.Second, 5*time.Minute)
+	n := h.pick(8, 60)
+	period := h.pickD(20*time.Second, 5*time.Minute)
 	e, err := h.newEnv("slow", "postgres", settings{})
 	if err != nil {
 		return result{}, err
@@ -284,7 +284,7 @@ func (h *harness) sqliteKill() (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	every := h.pickD(4*time.Second, 15*time.Second)
+	every := h.pickD(3*time.Second, 15*time.Second)
 	r := result{scenario: "kill -9 during sending, every " + every.String(), backend: "sqlite"}
 	if err := e.importDue(0, n); err != nil {
 		e.close()
@@ -314,8 +314,8 @@ func (h *harness) sqliteKill() (result, error) {
 // SQLite; the import must be all or nothing, and after a restart and a
 // second import every reminder arrives.
 func (h *harness) sqliteImport() (result, error) {
-	base, m := h.pick(100, 500), h.pick(5000, 100000)
-	e, err := h.newEnv("sqlite-import", "sqlite", settings{ratePerSecond: h.pick(20, 25), scan: "@every 3s"})
+	base, m := h.pick(300, 1000), h.pick(20000, 100000)
+	e, err := h.newEnv("sqlite-import", "sqlite", settings{ratePerSecond: 50, scan: "@every 3s"})
 	if err != nil {
 		return result{}, err
 	}
@@ -346,7 +346,7 @@ func (h *harness) sqliteImport() (result, error) {
 	select {
 	case err := <-impDone:
 		r.notes = append(r.notes, fmt.Sprintf("import ended before the kill (%v): kill it later next time", err))
-	case <-time.After(h.pickD(1500*time.Millisecond, 5*time.Second)):
+	case <-time.After(h.pickD(time.Second, 3*time.Second)):
 		imp.Process.Kill()
 		<-impDone
 	}
@@ -358,6 +358,11 @@ func (h *harness) sqliteImport() (result, error) {
 		r.notes = append(r.notes, fmt.Sprintf("after the kill %d of %d imported (all or nothing)", got-base, m))
 	} else {
 		r.notes = append(r.notes, fmt.Sprintf("after the kill %d of %d imported: NOT ATOMIC", got-base, m))
+	}
+	// Deliver the big batch unthrottled after the restart, so that the
+	// wait is for recovery and not for the rate limit.
+	if err := e.writeConfig(settings{scan: "@every 3s"}); err != nil {
+		return e.finish(&r, 0, base+m, time.Now(), rs), err
 	}
 	if err := rs[0].start(); err != nil {
 		return e.finish(&r, 0, base+m, time.Now(), rs), err
