@@ -46,6 +46,8 @@ type bench struct {
 	bin    string
 	root   string
 	rows   []row
+
+	riverCooldown time.Duration
 	failed []string
 }
 
@@ -53,6 +55,7 @@ func main() {
 	b := &bench{}
 	flag.StringVar(&b.pgURL, "pg", envOr("DUBAN_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL URL")
 	only := flag.String("only", "", "comma-separated workload groups: dispatch,scan,report,bot,web,e2e (default all)")
+	flag.DurationVar(&b.riverCooldown, "river-cooldown", time.Millisecond, "River's FetchCooldown (its default, 100ms, caps it at workers per 100 ms)")
 	keep := flag.Bool("keep", false, "keep the work directory")
 	flag.Parse()
 	b.scale = 1

@@ -47,7 +47,7 @@ func (b *bench) dispatch() {
 			r.duban = fmt.Sprintf("%.0f", d)
 		}
 		if rv > 0 {
-			r.peer = fmt.Sprintf("River %.0f", rv)
+			r.peer = fmt.Sprintf("River %.0f (cooldown %s)", rv, b.riverCooldown)
 		}
 		if d > 0 && rv > 0 {
 			r.ratio = fmt.Sprintf("%.2f×", d/rv)
@@ -78,8 +78,9 @@ var (
 // insert rates in jobs/s.
 func (b *bench) river(n, workers int) (drain, insert float64, err error) {
 	schema := fmt.Sprintf("river_bench_%d", os.Getpid())
-	b.logf("(cd bench/river && go run . -n %d -workers %d)", n, workers)
-	cmd := exec.Command("go", "run", ".", "-n", strconv.Itoa(n), "-workers", strconv.Itoa(workers), "-url", b.pgURL, "-schema", schema)
+	b.logf("(cd bench/river && go run . -n %d -workers %d -cooldown %s)", n, workers, b.riverCooldown)
+	cmd := exec.Command("go", "run", ".", "-n", strconv.Itoa(n), "-workers", strconv.Itoa(workers), "-url", b.pgURL, "-schema", schema,
+		"-cooldown", b.riverCooldown.String())
 	cmd.Dir = filepath.Join(b.root, "bench", "river")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
