@@ -40,15 +40,15 @@ type row struct {
 }
 
 type bench struct {
-	scale  float64
-	pgURL  string
-	dir    string
-	bin    string
-	root   string
-	rows   []row
+	scale float64
+	pgURL string
+	dir   string
+	bin   string
+	root  string
+	rows  []row
 
 	riverCooldown time.Duration
-	failed []string
+	failed        []string
 }
 
 func main() {
