@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,10 @@ import (
 func benchSize() (commitments, contacts int) {
 	if os.Getenv("DUBAN_BENCH_BIG") == "1" {
 		return 1_000_000, 10_000
+	}
+	// DUBAN_BENCH_SCALE (bench/): 1 is 1,000,000 commitments, 10,000 contacts.
+	if s, err := strconv.ParseFloat(os.Getenv("DUBAN_BENCH_SCALE"), 64); err == nil && s > 0 {
+		return max(int(1_000_000*s), 1_000), max(int(10_000*s), 100)
 	}
 	return 20_000, 1_000
 }

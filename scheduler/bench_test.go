@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -45,6 +46,10 @@ func BenchmarkScan(b *testing.B) {
 	n, due := 20_000, 2_000
 	if os.Getenv("DUBAN_BENCH_BIG") == "1" {
 		n, due = 1_000_000, 10_000
+	}
+	// DUBAN_BENCH_SCALE (bench/): 1 is 1,000,000 with 10,000 due.
+	if s, err := strconv.ParseFloat(os.Getenv("DUBAN_BENCH_SCALE"), 64); err == nil && s > 0 {
+		n, due = max(int(1_000_000*s), 1_000), max(int(10_000*s), 100)
 	}
 	now := at("2031-05-01 10:00")
 	for _, backend := range storetest.Backends {

@@ -20,6 +20,10 @@ func benchSize() int {
 	if os.Getenv("DUBAN_BENCH_BIG") == "1" {
 		return 100_000
 	}
+	// DUBAN_BENCH_SCALE (bench/): 1 is 100,000.
+	if s, err := strconv.ParseFloat(os.Getenv("DUBAN_BENCH_SCALE"), 64); err == nil && s > 0 {
+		return max(int(100_000*s), 1_000)
+	}
 	return 5_000
 }
 
