@@ -336,7 +336,7 @@ func snapshot(t testing.TB, db *store.DB) string {
 }
 
 // link links zhang's chat through a code, as the flow starts.
-func (x *harness) link() {
+func (x *harness) link() string {
 	x.t.Helper()
 	lc, err := x.db.IssueLinkCode(context.Background(), "zhang")
 	if err != nil {
@@ -345,4 +345,5 @@ func (x *harness) link() {
 	if got := x.reply(zhangUser, "/start "+lc.Code); !strings.Contains(got, "张国斌") {
 		x.t.Fatalf("/start: %q", got)
 	}
+	return lc.Code
 }
