@@ -8,6 +8,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"duban/store/storetest"
 )
 
 type listed struct {
@@ -163,3 +165,28 @@ func TestImportXLSX(t *testing.T) {
 		}
 	})
 }
+
+func TestBackupAndRestoreCommands(t *testing.T) {
+	url := "sqlite://" + t.TempDir() + "/duban.db"
+	tm := newTestMain(t, url)
+	tm.must("import", examplePath)
+	before := tm.must("export")
+	backup := t.TempDir() + "/backup.db"
+	tm.must("backup", backup)
+	tm.must("import", writeFile(t, "more.yaml", contactsYAML+"units:\n  - name: 新单位\n"))
+	tm.must("restore", backup)
+	if after := tm.must("export"); after != before {
+		t.Error("restore did not bring the backup back")
+	}
+	if _, errs, code := tm.run("backup", backup); code != 2 || !strings.Contains(errs, "backup") {
+		t.Errorf("backup over an existing file: exit %d %s", code, errs)
+	}
+	t.Run("postgres says to use pg_dump", func(t *testing.T) {
+		pg := newTestMain(t, storetestURL(t, "postgres"))
+		if _, errs, code := pg.run("backup", t.TempDir()+"/x"); code != 2 || !strings.Contains(errs, "pg_dump") {
+			t.Errorf("exit %d %s", code, errs)
+		}
+	})
+}
+
+func storetestURL(t *testing.T, backend string) string { return storetest.URL(t, backend) }
