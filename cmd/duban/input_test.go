@@ -190,3 +190,44 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 }
 
 func storetestURL(t *testing.T, backend string) string { return storetest.URL(t, backend) }
+
+func TestListAndAddTakeNamesAndRefuseUnknowns(t *testing.T) {
+	eachBackend(t, func(t *testing.T, tm *testMain) {
+		tm.must("import", examplePath)
+		all := len(listJSON(t, tm))
+		if got := len(listJSON(t, tm, "--owner", "张国斌")); got == 0 || got != len(listJSON(t, tm, "--owner", "zhang-guobin")) {
+			t.Errorf("--owner by name gave %d items", got)
+		}
+		if got := len(listJSON(t, tm, "--unit", "国家试验区管委会办公室")); got == 0 {
+			t.Error("--unit by name gave nothing")
+		}
+		for _, args := range [][]string{{"--unit", "国家试验区"}, {"--owner", "李四"}} {
+			_, errs, code := tm.run(append([]string{"list"}, args...)...)
+			if code != 2 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, args[0]) {
+				t.Errorf("list %v: exit %d %q", args, code, errs)
+			}
+		}
+		got := listJSON(t, tm, "--search", "凤岗")
+		if len(got) != 1 {
+			t.Errorf("--search 凤岗: %d items", len(got))
+		}
+		if got := listJSON(t, tm, "--search", "景国试管办议字〔2024〕3号"); len(got) != all {
+			t.Errorf("--search by the reply document number: %d of %d", len(got), all)
+		}
+		if got := listJSON(t, tm, "--search", "100%_"); len(got) != 0 {
+			t.Errorf("--search treats %% and _ as wildcards: %d", len(got))
+		}
+		_, errs, code := tm.run("add", "--title", "新事项", "--unit", "市场监管局", "--owner", "zhang-guobin", "--due", "2026-12-31")
+		if code != 2 || !strings.Contains(errs, "--new-unit") {
+			t.Errorf("add with an unknown unit: exit %d %s", code, errs)
+		}
+		_, errs, code = tm.run("add", "--title", "新事项", "--unit", "国家试验区管委会办公室", "--owner", "张国斌", "--due", "2026-12-15", "--precision", "month")
+		if code != 2 || !strings.Contains(errs, "2026-12-31") {
+			t.Errorf("add with month precision on the 15th: exit %d %s", code, errs)
+		}
+		tm.must("add", "--title", "新事项", "--unit", "市场监管局", "--new-unit", "--owner", "张国斌", "--due", "2026-12-31", "--precision", "month", "--key", "new-1")
+		if g := listJSON(t, tm)["new-1"]; g.Unit != "市场监管局" || g.Owners[0] != "zhang-guobin" {
+			t.Errorf("added: %+v", g)
+		}
+	})
+}
