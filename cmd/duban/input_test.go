@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -228,6 +229,53 @@ func TestListAndAddTakeNamesAndRefuseUnknowns(t *testing.T) {
 		tm.must("add", "--title", "新事项", "--unit", "市场监管局", "--new-unit", "--owner", "张国斌", "--due", "2026-12-31", "--precision", "month", "--key", "new-1")
 		if g := listJSON(t, tm)["new-1"]; g.Unit != "市场监管局" || g.Owners[0] != "zhang-guobin" {
 			t.Errorf("added: %+v", g)
+		}
+	})
+}
+
+func TestContactEditAndRemove(t *testing.T) {
+	eachBackend(t, func(t *testing.T, tm *testMain) {
+		tm.must("import", examplePath)
+		tm.must("contact", "add", "li-ming", "--name", "李明", "--unit", "国家试验区管委会办公室")
+		tm.must("contact", "edit", "li-ming", "--phone", "13800000000", "--email", "li@example.cn", "--channels", "telegram,email", "--role", "official")
+		if out := tm.must("contact", "list"); !strings.Contains(out, "13800000000") {
+			t.Errorf("edit lost: %s", out)
+		}
+		for _, args := range [][]string{{"--unit", "市场监管局"}, {"--channels", "fax"}, {"--role", "boss"}, {"--email", "nope"}} {
+			if _, errs, code := tm.run(append([]string{"contact", "edit", "li-ming"}, args...)...); code != 2 {
+				t.Errorf("edit %v: exit %d %s", args, code, errs)
+			}
+		}
+		open := 0
+		for _, it := range listJSON(t, tm, "--owner", "zhang-guobin") {
+			if it.Status == "open" || it.Status == "in_progress" {
+				open++
+			}
+		}
+		_, errs, code := tm.run("contact", "remove", "zhang-guobin")
+		if code != 2 || !strings.Contains(errs, "--reassign-to") {
+			t.Fatalf("remove with open items: exit %d %s", code, errs)
+		}
+		out := tm.must("contact", "remove", "zhang-guobin", "--reassign-to", "李明")
+		if !strings.Contains(out, fmt.Sprintf("%d 项", open)) {
+			t.Errorf("remove: %s", out)
+		}
+		got := 0
+		for _, it := range listJSON(t, tm, "--owner", "li-ming") {
+			if it.Status == "open" || it.Status == "in_progress" {
+				got++
+			}
+		}
+		if got != open {
+			t.Errorf("li-ming owns %d open items, want %d", got, open)
+		}
+		if out := tm.must("contact", "list"); strings.Contains(out, "zhang-guobin") {
+			t.Errorf("removed contact still listed: %s", out)
+		}
+		tm.must("contact", "add", "tmp", "--name", "临时")
+		tm.must("contact", "remove", "tmp")
+		if _, _, code := tm.run("contact", "remove", "tmp"); code != 2 {
+			t.Error("removing twice succeeded")
 		}
 	})
 }
