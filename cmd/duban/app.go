@@ -115,6 +115,7 @@ func (m *Main) rootCommand() *cobra.Command {
 		m.listCommand(), m.showCommand(), m.contactCommand(), m.extractCommand(), m.remindCommand(), m.serveCommand(),
 	)
 	root.AddCommand(m.statusCommands()...)
+	root.AddCommand(m.backupCommand(), m.restoreCommand())
 	for _, extra := range extraCommands {
 		root.AddCommand(extra(m))
 	}

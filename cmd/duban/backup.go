@@ -9,10 +9,6 @@ import (
 	"duban/store"
 )
 
-func init() {
-	extraCommands = append(extraCommands, (*Main).backupCommand, (*Main).restoreCommand)
-}
-
 // holdDaemonLock takes the SQLite database's daemon lock for serve, so
 // that restore refuses while serve runs (store.LockDaemon).
 func (m *Main) holdDaemonLock() (func(), error) {

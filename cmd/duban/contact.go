@@ -71,7 +71,7 @@ func (m *Main) contactCommand() *cobra.Command {
 			return nil
 		},
 	}
-	c.AddCommand(add, list)
+	c.AddCommand(add, list, m.contactEditCommand(), m.contactRemoveCommand())
 	for _, sub := range contactSubcommands {
 		c.AddCommand(sub(m))
 	}

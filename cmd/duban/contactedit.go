@@ -8,10 +8,6 @@ import (
 	"duban/store"
 )
 
-func init() {
-	contactSubcommands = append(contactSubcommands, (*Main).contactEditCommand, (*Main).contactRemoveCommand)
-}
-
 func (m *Main) contactEditCommand() *cobra.Command {
 	var e store.ContactEdit
 	c := &cobra.Command{
