@@ -120,7 +120,7 @@ func (m *Main) exportCommand() *cobra.Command {
 				return err
 			}
 			if out != "" {
-				return os.WriteFile(out, buf.Bytes(), 0o644)
+				return os.WriteFile(out, buf.Bytes(), 0o600) // names and phone numbers: owner only
 			}
 			_, err = m.Stdout.Write(buf.Bytes())
 			return err
