@@ -22,15 +22,17 @@ var csvOptional = []string{"strength", "target_value", "target_unit", "lead_days
 // row first). Owners are separated by ";". Any problem makes the result
 // nil; Read returns the good records as well.
 func ParseCSV(r io.Reader, file string) (*Dataset, error) {
-	ds, errs := parseCSV(r, file)
+	ds, errs := parseCSV(r, file, 0)
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return ds, nil
 }
 
-// parseCSV returns the rows it could read and every problem.
-func parseCSV(r io.Reader, file string) (*Dataset, Errors) {
+// parseCSV returns the rows it could read and every problem. rows, if
+// known, is about how many there are: the slice is allocated once instead
+// of doubling (a 40 MB file would otherwise hold two copies at a time).
+func parseCSV(r io.Reader, file string, rows int) (*Dataset, Errors) {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
@@ -65,7 +67,7 @@ func parseCSV(r io.Reader, file string) (*Dataset, Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	ds := &Dataset{}
+	ds := &Dataset{Commitments: make([]Commitment, 0, rows)}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {

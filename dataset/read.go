@@ -43,7 +43,7 @@ func Read(data []byte, file, format string) (*Dataset, Errors) {
 	case "yaml":
 		return parseYAML(bytes.NewReader(text), file)
 	case "csv":
-		return parseCSV(bytes.NewReader(text), file)
+		return parseCSV(bytes.NewReader(text), file, bytes.Count(text, []byte{'\n'}))
 	}
 	return nil, Errors{{File: file, Field: "--format", Msg: fmt.Sprintf("want yaml, csv or xlsx, got %q", format)}}
 }

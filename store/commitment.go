@@ -139,6 +139,9 @@ type Filter struct {
 	OwnerID   int64
 	UnitID    int64
 	SourceKey string
+	// Search finds text in the title, detail, or the source's key,
+	// number, title and reply document number, ignoring case.
+	Search    string
 	DueBefore domain.Date // due on or before
 	IDs       []int64
 	Limit     int
@@ -206,6 +209,10 @@ func (db *DB) List(ctx context.Context, f Filter, fn func(*domain.Commitment) er
 	if f.SourceKey != "" {
 		where = append(where, "s.key = ?")
 		args = append(args, f.SourceKey)
+	}
+	if f.Search != "" {
+		cond, cargs := searchCond(f.Search)
+		where, args = append(where, cond), append(args, cargs...)
 	}
 	if !f.DueBefore.IsZero() {
 		where = append(where, "c.due IS NOT NULL AND c.due <= ?")
@@ -283,3 +290,22 @@ func (db *DB) ownersAgg() string {
 	}
 	return `(SELECT group_concat(ct.key, ',' ORDER BY o.position) FROM commitment_owners o JOIN contacts ct ON ct.id = o.contact_id WHERE o.commitment_id = c.id)`
 }
+
+// searchCond is the one keyword search of the register, for the CLI's
+// --search and the web's 搜索: text anywhere in the title, the detail, or
+// the source's key, number, title or reply document number, ignoring case,
+// with % and _ taken literally. It expects the commitment as c and its
+// source as s.
+func searchCond(text string) (string, []any) {
+	like := "%" + likeEscaper.Replace(strings.ToLower(strings.TrimSpace(text))) + "%"
+	var ors []string
+	var args []any
+	for _, col := range []string{"c.title", "c.detail", "s.key", "s.number", "s.title", "s.reply_doc_no"} {
+		ors = append(ors, "LOWER(COALESCE("+col+", '')) LIKE ? ESCAPE '\\'")
+		args = append(args, like)
+	}
+	return "(" + strings.Join(ors, " OR ") + ")", args
+}
+
+// likeEscaper makes user text literal in a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)

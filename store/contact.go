@@ -87,7 +87,7 @@ func (db *DB) contactWhere(ctx context.Context, where string, arg any) (*domain.
 // Contacts lists every contact, by key.
 func (db *DB) Contacts(ctx context.Context) ([]*domain.Contact, error) {
 	var rows []contactRow
-	if err := db.db.SelectContext(ctx, &rows, contactSelect+" ORDER BY ct.key"); err != nil {
+	if err := db.db.SelectContext(ctx, &rows, contactSelect+" WHERE ct.removed_at IS NULL ORDER BY ct.key"); err != nil {
 		return nil, fmt.Errorf("list contacts: %w", err)
 	}
 	out := make([]*domain.Contact, len(rows))

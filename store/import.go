@@ -271,6 +271,7 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 		return err
 	}
 	var inserts []newRow
+	owners := map[int64]string{}
 	for i, c := range cs {
 		if progress != nil && i%1000 == 0 {
 			progress(i, len(cs))
@@ -300,7 +301,7 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 			}
 			v.SourceID = sql.NullInt64{Int64: id, Valid: ok}
 		}
-		owners := make([]string, 0, len(c.Owners))
+		ownerIDs := make([]string, 0, len(c.Owners))
 		for _, o := range c.Owners {
 			key, msg := im.refs.owner(o)
 			id, ok := contacts[key]
@@ -311,9 +312,9 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 				im.bad(c.Fields.At("owners", c.Line), p+".owners", "%s", msg)
 				continue
 			}
-			owners = append(owners, fmt.Sprint(id))
+			ownerIDs = append(ownerIDs, fmt.Sprint(id))
 		}
-		v.Owners = strings.Join(owners, ",")
+		v.Owners = strings.Join(ownerIDs, ",")
 		if v.UnitID, err = im.unit(c.Unit); err != nil {
 			return err
 		}
@@ -348,7 +349,14 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 		}
 		if !exists {
 			st.Commitments++
-			inserts = append(inserts, newRow{c.Key, v})
+			// New rows go in as each batch fills, so that memory holds
+			// one batch of them, not the whole file's.
+			if inserts = append(inserts, newRow{c.Key, v}); len(inserts) == im.insertBatch() {
+				if err := im.flush(inserts, owners); err != nil {
+					return err
+				}
+				inserts = inserts[:0]
+			}
 			continue
 		}
 		if cur.commitVals.equal(v) {
@@ -377,48 +385,58 @@ func (im *importer) commitments(cs []dataset.Commitment, st *ImportStats, progre
 			}
 		}
 	}
-	if len(im.errs) > 0 || len(inserts) == 0 {
+	if len(im.errs) > 0 {
 		return nil
 	}
-	// New commitments go in a batch at a time: COPY on PostgreSQL,
-	// multi-row inserts on SQLite; one round trip per batch, not per row.
-	batch := 500
-	if im.db.dialect == Postgres {
-		batch = 20000
+	if err := im.flush(inserts, owners); err != nil {
+		return err
 	}
-	owners := map[int64]string{}
-	for start := 0; start < len(inserts); start += batch {
-		end := min(start+batch, len(inserts))
-		part := inserts[start:end]
-		var ids map[string]int64
-		var err error
-		if im.db.dialect == Postgres {
-			ids, err = im.copyCommitments(part)
-		} else {
-			ids, err = im.insertCommitments(part)
-		}
-		if err != nil {
-			return fmt.Errorf("insert commitments: %w", err)
-		}
-		for _, r := range part {
-			id := ids[r.key]
-			owners[id] = r.vals.Owners
-			if r.vals.Status != string(domain.Open) {
-				at := r.vals.CreatedAt
-				if r.vals.ClosedAt.Valid {
-					at = r.vals.ClosedAt.T
-				}
-				if err := im.exec(`INSERT INTO status_changes (commitment_id, from_status, to_status, reason, channel, created_at)
-					VALUES (?, 'open', ?, '', 'import', ?)`, id, r.vals.Status, tm(at)); err != nil {
-					return err
-				}
-			}
-		}
-		if progress != nil {
-			progress(end, len(inserts))
-		}
+	if progress != nil {
+		progress(len(cs), len(cs))
 	}
 	return im.insertOwners(owners)
+}
+
+// insertBatch is how many new commitments go in one statement: COPY on
+// PostgreSQL, a multi-row INSERT on SQLite (its variable limit).
+func (im *importer) insertBatch() int {
+	if im.db.dialect == Postgres {
+		return 5000
+	}
+	return 500
+}
+
+// flush inserts new commitments, one round trip per batch, and notes
+// their owners for insertOwners.
+func (im *importer) flush(part []newRow, owners map[int64]string) error {
+	if len(part) == 0 {
+		return nil
+	}
+	var ids map[string]int64
+	var err error
+	if im.db.dialect == Postgres {
+		ids, err = im.copyCommitments(part)
+	} else {
+		ids, err = im.insertCommitments(part)
+	}
+	if err != nil {
+		return fmt.Errorf("insert commitments: %w", err)
+	}
+	for _, r := range part {
+		id := ids[r.key]
+		owners[id] = r.vals.Owners
+		if r.vals.Status != string(domain.Open) {
+			at := r.vals.CreatedAt
+			if r.vals.ClosedAt.Valid {
+				at = r.vals.ClosedAt.T
+			}
+			if err := im.exec(`INSERT INTO status_changes (commitment_id, from_status, to_status, reason, channel, created_at)
+				VALUES (?, 'open', ?, '', 'import', ?)`, id, r.vals.Status, tm(at)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // newRow is a commitment an import creates.

@@ -107,16 +107,12 @@ func (q RegisterQuery) where() ([]string, []any) {
 	if !q.DueTo.IsZero() {
 		where, args = append(where, "c.due IS NOT NULL AND c.due <= ?"), append(args, q.DueTo.String())
 	}
-	if s := strings.TrimSpace(q.Search); s != "" {
-		like := "%" + likeEscaper.Replace(s) + "%"
-		where = append(where, `(c.title LIKE ? ESCAPE '\' OR c.detail LIKE ? ESCAPE '\' OR COALESCE(s.title, '') LIKE ? ESCAPE '\'
-			OR COALESCE(s.number, '') LIKE ? ESCAPE '\' OR COALESCE(s.reply_doc_no, '') LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like, like, like)
+	if strings.TrimSpace(q.Search) != "" {
+		cond, cargs := searchCond(q.Search)
+		where, args = append(where, cond), append(args, cargs...)
 	}
 	return where, args
 }
-
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // keyset returns the order and the condition that starts the page after
 // the cursor. Undated items sort last in both directions of the due date.

@@ -115,7 +115,7 @@ func (m *Main) rootCommand() *cobra.Command {
 		m.outboxCommand(),
 	)
 	root.AddCommand(m.statusCommands()...)
-	root.AddCommand(m.chatCommand(), m.reportCommand())
+	root.AddCommand(m.chatCommand(), m.reportCommand(), m.backupCommand(), m.restoreCommand())
 	// Cobra's own argument errors are bad usage: exit code 2, typed, not
 	// recognised by their text.
 	root.Args = func(c *cobra.Command, args []string) error {

@@ -84,7 +84,7 @@ func (m *Main) toItem(c *domain.Commitment, now time.Time, sc sourceCache, db *s
 
 func (m *Main) listCommand() *cobra.Command {
 	var statuses, lights []string
-	var unit, owner, dueBefore, source, format string
+	var unit, owner, dueBefore, source, format, search string
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "list commitments",
@@ -94,7 +94,7 @@ func (m *Main) listCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f := store.Filter{Unit: unit, Owner: owner, SourceKey: source, Loc: m.loc(), WarnDays: cfg.Reminders.WarnDays}
+			f := store.Filter{SourceKey: source, Search: search, Loc: m.loc(), WarnDays: cfg.Reminders.WarnDays}
 			for _, s := range splitList(statuses) {
 				st, err := domain.ParseStatus(s)
 				if err != nil {
@@ -121,6 +121,18 @@ func (m *Main) listCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// A name or a key; an unknown one is bad input, not an
+			// empty list.
+			if unit != "" {
+				if f.Unit, err = db.ResolveUnit(c.Context(), unit); err != nil {
+					return flagErr("--unit", err, "")
+				}
+			}
+			if owner != "" {
+				if f.Owner, err = db.ResolveContact(c.Context(), owner); err != nil {
+					return flagErr("--owner", err, "")
+				}
+			}
 			now := m.Now()
 			sc := sourceCache{}
 			w := newListWriter(m.Stdout, format)
@@ -135,8 +147,9 @@ func (m *Main) listCommand() *cobra.Command {
 	}
 	c.Flags().StringSliceVar(&statuses, "status", nil, "open, in_progress, done, verified, cancelled (comma-separated)")
 	c.Flags().StringSliceVar(&lights, "light", nil, "red, yellow, green, done, grey (comma-separated)")
-	c.Flags().StringVar(&unit, "unit", "", "unit name")
-	c.Flags().StringVar(&owner, "owner", "", "owner contact key")
+	c.Flags().StringVar(&unit, "unit", "", "unit name (or id)")
+	c.Flags().StringVar(&owner, "owner", "", "owner: contact key or name")
+	c.Flags().StringVar(&search, "search", "", "text in the title, detail or source (number, title, reply document number)")
 	c.Flags().StringVar(&dueBefore, "due-before", "", "due on or before YYYY-MM-DD")
 	c.Flags().StringVar(&source, "source", "", "source key")
 	c.Flags().StringVar(&format, "format", "table", "table, json or csv")

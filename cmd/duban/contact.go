@@ -71,6 +71,6 @@ func (m *Main) contactCommand() *cobra.Command {
 			return nil
 		},
 	}
-	c.AddCommand(add, list, m.linkCommand())
+	c.AddCommand(add, list, m.linkCommand(), m.contactEditCommand(), m.contactRemoveCommand())
 	return c
 }

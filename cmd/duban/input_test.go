@@ -2,12 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"duban/store/storetest"
 )
 
 type listed struct {
@@ -160,6 +163,119 @@ func TestImportXLSX(t *testing.T) {
 		_, errs, code := tm.run("import", writeFile(t, "交办单.xlsx", badBuf.String()))
 		if code != 2 || !strings.Contains(errs, "交办单.xlsx:Sheet1!E3: due: invalid date") {
 			t.Errorf("exit %d: %s", code, errs)
+		}
+	})
+}
+
+func TestBackupAndRestoreCommands(t *testing.T) {
+	url := "sqlite://" + t.TempDir() + "/duban.db"
+	tm := newTestMain(t, url)
+	tm.must("import", examplePath)
+	before := tm.must("export")
+	backup := t.TempDir() + "/backup.db"
+	tm.must("backup", backup)
+	tm.must("import", writeFile(t, "more.yaml", contactsYAML+"units:\n  - name: 新单位\n"))
+	tm.must("restore", backup)
+	if after := tm.must("export"); after != before {
+		t.Error("restore did not bring the backup back")
+	}
+	if _, errs, code := tm.run("backup", backup); code != 2 || !strings.Contains(errs, "backup") {
+		t.Errorf("backup over an existing file: exit %d %s", code, errs)
+	}
+	t.Run("postgres says to use pg_dump", func(t *testing.T) {
+		pg := newTestMain(t, storetestURL(t, "postgres"))
+		if _, errs, code := pg.run("backup", t.TempDir()+"/x"); code != 2 || !strings.Contains(errs, "pg_dump") {
+			t.Errorf("exit %d %s", code, errs)
+		}
+	})
+}
+
+func storetestURL(t *testing.T, backend string) string { return storetest.URL(t, backend) }
+
+func TestListAndAddTakeNamesAndRefuseUnknowns(t *testing.T) {
+	eachBackend(t, func(t *testing.T, tm *testMain) {
+		tm.must("import", examplePath)
+		all := len(listJSON(t, tm))
+		if got := len(listJSON(t, tm, "--owner", "张国斌")); got == 0 || got != len(listJSON(t, tm, "--owner", "zhang-guobin")) {
+			t.Errorf("--owner by name gave %d items", got)
+		}
+		if got := len(listJSON(t, tm, "--unit", "国家试验区管委会办公室")); got == 0 {
+			t.Error("--unit by name gave nothing")
+		}
+		for _, args := range [][]string{{"--unit", "国家试验区"}, {"--owner", "李四"}} {
+			_, errs, code := tm.run(append([]string{"list"}, args...)...)
+			if code != 2 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, args[0]) {
+				t.Errorf("list %v: exit %d %q", args, code, errs)
+			}
+		}
+		got := listJSON(t, tm, "--search", "凤岗")
+		if len(got) != 1 {
+			t.Errorf("--search 凤岗: %d items", len(got))
+		}
+		if got := listJSON(t, tm, "--search", "景国试管办议字〔2024〕3号"); len(got) != all {
+			t.Errorf("--search by the reply document number: %d of %d", len(got), all)
+		}
+		if got := listJSON(t, tm, "--search", "100%_"); len(got) != 0 {
+			t.Errorf("--search treats %% and _ as wildcards: %d", len(got))
+		}
+		_, errs, code := tm.run("add", "--title", "新事项", "--unit", "市场监管局", "--owner", "zhang-guobin", "--due", "2026-12-31")
+		if code != 2 || !strings.Contains(errs, "--new-unit") {
+			t.Errorf("add with an unknown unit: exit %d %s", code, errs)
+		}
+		_, errs, code = tm.run("add", "--title", "新事项", "--unit", "国家试验区管委会办公室", "--owner", "张国斌", "--due", "2026-12-15", "--precision", "month")
+		if code != 2 || !strings.Contains(errs, "2026-12-31") {
+			t.Errorf("add with month precision on the 15th: exit %d %s", code, errs)
+		}
+		tm.must("add", "--title", "新事项", "--unit", "市场监管局", "--new-unit", "--owner", "张国斌", "--due", "2026-12-31", "--precision", "month", "--key", "new-1")
+		if g := listJSON(t, tm)["new-1"]; g.Unit != "市场监管局" || g.Owners[0] != "zhang-guobin" {
+			t.Errorf("added: %+v", g)
+		}
+	})
+}
+
+func TestContactEditAndRemove(t *testing.T) {
+	eachBackend(t, func(t *testing.T, tm *testMain) {
+		tm.must("import", examplePath)
+		tm.must("contact", "add", "li-ming", "--name", "李明", "--unit", "国家试验区管委会办公室")
+		tm.must("contact", "edit", "li-ming", "--phone", "13800000000", "--email", "li@example.cn", "--channels", "telegram,email", "--role", "official")
+		if out := tm.must("contact", "list"); !strings.Contains(out, "13800000000") {
+			t.Errorf("edit lost: %s", out)
+		}
+		for _, args := range [][]string{{"--unit", "市场监管局"}, {"--channels", "fax"}, {"--role", "boss"}, {"--email", "nope"}} {
+			if _, errs, code := tm.run(append([]string{"contact", "edit", "li-ming"}, args...)...); code != 2 {
+				t.Errorf("edit %v: exit %d %s", args, code, errs)
+			}
+		}
+		open := 0
+		for _, it := range listJSON(t, tm, "--owner", "zhang-guobin") {
+			if it.Status == "open" || it.Status == "in_progress" {
+				open++
+			}
+		}
+		_, errs, code := tm.run("contact", "remove", "zhang-guobin")
+		if code != 2 || !strings.Contains(errs, "--reassign-to") {
+			t.Fatalf("remove with open items: exit %d %s", code, errs)
+		}
+		out := tm.must("contact", "remove", "zhang-guobin", "--reassign-to", "李明")
+		if !strings.Contains(out, fmt.Sprintf("%d 项", open)) {
+			t.Errorf("remove: %s", out)
+		}
+		got := 0
+		for _, it := range listJSON(t, tm, "--owner", "li-ming") {
+			if it.Status == "open" || it.Status == "in_progress" {
+				got++
+			}
+		}
+		if got != open {
+			t.Errorf("li-ming owns %d open items, want %d", got, open)
+		}
+		if out := tm.must("contact", "list"); strings.Contains(out, "zhang-guobin") {
+			t.Errorf("removed contact still listed: %s", out)
+		}
+		tm.must("contact", "add", "tmp", "--name", "临时")
+		tm.must("contact", "remove", "tmp")
+		if _, _, code := tm.run("contact", "remove", "tmp"); code != 2 {
+			t.Error("removing twice succeeded")
 		}
 	})
 }

@@ -34,6 +34,11 @@ func (m *Main) serveCommand() *cobra.Command {
 // serve runs until ctx ends, then finishes in-flight sends and returns
 // within shutdownGrace.
 func (m *Main) serve(ctx context.Context) error {
+	release, err := m.holdDaemonLock()
+	if err != nil {
+		return err
+	}
+	defer release()
 	p, err := m.build(ctx)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"duban/domain"
+	"duban/textenc"
 )
 
 // parseID accepts 12 or #12.
@@ -136,6 +137,7 @@ func (m *Main) printItem(it *item) {
 func (m *Main) addCommand() *cobra.Command {
 	var title, unit, due, source, category, key, precision, detail, strength string
 	var owners []string
+	var newUnit bool
 	c := &cobra.Command{
 		Use:   "add",
 		Short: "add one commitment",
@@ -169,8 +171,22 @@ func (m *Main) addCommand() *cobra.Command {
 				return usagef("--strength: want firm or aim, got %q", strength)
 			}
 			n.Strength = domain.Strength(strength)
+			if err := domain.DueFits(n.Due, n.DuePrecision); err != nil {
+				return usagef("--due: %s", domain.ErrorMessage(err))
+			}
+			for _, t := range []struct {
+				flag, v string
+				max     int
+			}{{"--title", title, textenc.MaxTitle}, {"--detail", detail, textenc.MaxNote}} {
+				if err := textenc.Check(t.v, t.max); err != nil {
+					return usagef("%s: %v", t.flag, err)
+				}
+			}
 			db, err := m.store(c.Context())
 			if err != nil {
+				return err
+			}
+			if err := m.checkAddRefs(c, db, &n, newUnit); err != nil {
 				return err
 			}
 			id, err := db.AddCommitment(c.Context(), n)
@@ -192,6 +208,7 @@ func (m *Main) addCommand() *cobra.Command {
 	f.StringVar(&key, "key", "", "stable key (default c-ID)")
 	f.StringVar(&detail, "detail", "", "detail")
 	f.StringVar(&strength, "strength", "", "firm or aim")
+	f.BoolVar(&newUnit, "new-unit", false, "create --unit if it does not exist (without it an unknown unit is refused: a typo must not become a unit)")
 	return c
 }
 

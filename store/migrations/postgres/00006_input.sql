@@ -17,8 +17,12 @@ CREATE INDEX link_attempts_chat ON link_attempts (chat_id, created_at);
 -- "telegram,email"; empty means Telegram.
 ALTER TABLE contacts ADD COLUMN email TEXT NOT NULL DEFAULT '';
 ALTER TABLE contacts ADD COLUMN channels TEXT NOT NULL DEFAULT '';
+-- `duban contact remove` keeps a contact that the history names (progress,
+-- status changes, closed items), unlinked and marked removed.
+ALTER TABLE contacts ADD COLUMN removed_at TIMESTAMPTZ;
 
 -- +goose Down
+ALTER TABLE contacts DROP COLUMN removed_at;
 ALTER TABLE contacts DROP COLUMN channels;
 ALTER TABLE contacts DROP COLUMN email;
 DROP INDEX link_attempts_chat;
