@@ -20,7 +20,7 @@ var AllowedUpdates = []string{"message", "edited_message", "callback_query"}
 func FromUpdate(u tgbotapi.Update) (In, bool) {
 	in := In{UpdateID: int64(u.UpdateID)}
 	if q := u.CallbackQuery; q != nil {
-		if q.From == nil {
+		if q.From == nil || q.From.IsBot {
 			return In{}, false
 		}
 		in.CallbackID, in.Data = q.ID, q.Data
@@ -38,7 +38,8 @@ func FromUpdate(u tgbotapi.Update) (In, bool) {
 	if m == nil {
 		m, in.Edited = u.EditedMessage, true
 	}
-	if m == nil || m.From == nil || m.Chat == nil {
+	if m == nil || m.From == nil || m.Chat == nil || m.From.IsBot {
+		// Another bot's message (in the supervision group) is no command.
 		return In{}, false
 	}
 	in.ChatID, in.ChatType, in.MessageID = m.Chat.ID, m.Chat.Type, m.MessageID
