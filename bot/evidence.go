@@ -14,7 +14,6 @@ import (
 	"duban/domain"
 )
 
-
 // safeExt is a file extension kept for a downloaded document.
 var safeExt = regexp.MustCompile(`^\.[a-z0-9]{1,8}$`)
 
