@@ -123,7 +123,16 @@ func TestBotEndToEnd(t *testing.T) {
 			if data, err := os.ReadFile(ev[1]); err != nil || !bytes.Equal(data, jpeg) {
 				t.Errorf("evidence file: %v", err)
 			}
-			contains(t, "/show evidence", x.reply(zhangUser, "/show 1"), "📎 tg:PHOTO-", "📎 "+x.evidence)
+			contains(t, "/show evidence", x.reply(zhangUser, "/show 1"), "📎 照片", "📎 "+x.evidence)
+			photos := 0
+			for _, m := range x.say(wangUser, wangUser, "/show 1").Sent {
+				if m.Method == "sendPhoto" && strings.HasPrefix(m.FileID, "PHOTO-") {
+					photos++
+				}
+			}
+			if photos != 1 {
+				t.Errorf("a supervisor's /show sent %d photos, want the evidence itself", photos)
+			}
 		})
 		t.Run("a document captioned /progress attaches it as evidence", func(t *testing.T) {
 			r := x.document(zhangUser, "DOC-7", "方案.PDF", []byte("%PDF-1.4"), "/进度 #3 50 见附件")
@@ -138,7 +147,7 @@ func TestBotEndToEnd(t *testing.T) {
 					ev = e.Evidence
 				}
 			}
-			if len(ev) != 2 || ev[0] != "tg:DOC-7" || !strings.HasSuffix(ev[1], ".pdf") {
+			if len(ev) != 2 || ev[0] != "tgdoc:DOC-7" || !strings.HasSuffix(ev[1], ".pdf") {
 				t.Errorf("evidence %q", ev)
 			}
 		})

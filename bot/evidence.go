@@ -14,9 +14,6 @@ import (
 	"duban/domain"
 )
 
-// evidencePrefix marks a Telegram file id in a progress update's evidence.
-const evidencePrefix = "tg:"
-
 // safeExt is a file extension kept for a downloaded document.
 var safeExt = regexp.MustCompile(`^\.[a-z0-9]{1,8}$`)
 
@@ -30,7 +27,7 @@ func (h *Handler) evidence(ctx context.Context, r *request, c *domain.Commitment
 	if r.FileID == "" {
 		return nil
 	}
-	ev := []string{evidencePrefix + r.FileID}
+	ev := []string{domain.TelegramEvidence(r.FileID, r.FileName != "")}
 	if h.cfg.EvidenceDir == "" || h.cfg.Files == nil {
 		return ev
 	}

@@ -31,7 +31,7 @@ func (h *Handler) show(ctx context.Context, r *request, id int64) []Out {
 	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
 		return h.fail(r.In, r.w, err)
 	}
-	return r.reply(h.showText(r.w, c, hist, pending))
+	return append(r.reply(h.showText(r.w, c, hist, pending)), evidencePhotos(hist, r.ct, r.ChatID)...)
 }
 
 // maxShown is how many history entries /show lists, the latest.
@@ -49,7 +49,7 @@ func (h *Handler) showText(w *words, c *domain.Commitment, hist []store.Event, p
 		lines = append(lines, fmt.Sprintf(w.showUnit, esc(c.Unit)))
 	}
 	if len(c.Owners) > 0 {
-		lines = append(lines, fmt.Sprintf(w.showOwners, esc(strings.Join(c.Owners, ", "))))
+		lines = append(lines, fmt.Sprintf(w.showOwners, esc(strings.Join(h.namesOf(c.Owners), "、"))))
 	}
 	if c.Target != "" {
 		lines = append(lines, fmt.Sprintf(w.showTarget, esc(cut(c.Target, 200))))
@@ -85,21 +85,64 @@ func (h *Handler) eventLine(w *words, e store.Event) []string {
 	case "extension":
 		what = fmt.Sprintf(w.evExtension, esc(e.OldDue), esc(e.NewDue), esc(w.stateWord(e.State)))
 	default:
-		what = fmt.Sprintf(w.evNotification, esc(e.Note))
+		// "overdue overdue-882" is said in words: 已发送逾期提醒.
+		kind, _, _ := strings.Cut(e.Note, " ")
+		what = fmt.Sprintf(w.evSent, esc(domain.KindName(kind, langCode(w))))
 		e.Note = ""
 	}
 	line := "· " + e.At.In(h.cfg.Location).Format("2006-01-02 15:04") + " " + what
 	if e.Actor != "" {
-		line += " (" + esc(e.Actor) + ")"
+		line += " (" + esc(h.namesOf([]string{e.Actor})[0]) + ")"
 	}
 	if e.Note != "" {
 		line += " " + esc(cut(e.Note, 200))
 	}
 	out := []string{line}
 	for _, ev := range e.Evidence {
+		if _, _, ok := domain.TelegramFile(ev); ok {
+			out = append(out, w.showEvidencePhoto)
+			continue
+		}
 		out = append(out, fmt.Sprintf(w.showEvidence, esc(cut(ev, 200))))
 	}
 	return out
+}
+
+// namesOf gives the people behind contact keys by name, as everything a
+// person reads does; a key with no contact stays as it is.
+func (h *Handler) namesOf(keys []string) []string {
+	cs, err := h.db.ContactsByKey(context.Background(), keys)
+	byKey := map[string]string{}
+	if err == nil {
+		for _, c := range cs {
+			byKey[c.Key] = c.Name
+		}
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		if n, ok := byKey[k]; ok {
+			out[i] = n
+		}
+	}
+	return out
+}
+
+// evidencePhotos are the files Telegram holds among the evidence of the
+// latest entries, sent to a supervisor as themselves (at most 5).
+func evidencePhotos(hist []store.Event, ct *domain.Contact, chatID int64) []Out {
+	if !supervises(ct) {
+		return nil
+	}
+	var outs []Out
+	for i := len(hist) - 1; i >= 0 && len(outs) < 5; i-- {
+		for _, ev := range hist[i].Evidence {
+			if id, doc, ok := domain.TelegramFile(ev); ok && len(outs) < 5 {
+				outs = append(outs, Out{ChatID: chatID, Text: "📎 " + hist[i].At.Format("2006-01-02"), PhotoFileID: id, PhotoIsDocument: doc})
+			}
+		}
+	}
+	return outs
 }
 
 // dateOr formats a due date, or "ongoing" for none.

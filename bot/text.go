@@ -210,7 +210,7 @@ var zh = &words{
 	evEdit:            "修改%s：%s → %s",
 	evExtAsked:        "%s申请延期 %s → %s，理由：%s",
 	evExtDecided:      "%s%s延期申请%s",
-	showEvidencePhoto: "  📎 照片（见下）",
+	showEvidencePhoto: "  📎 照片",
 	actions: map[string]string{"progress": "报告进度", "done": "标记完成", "verify": "销号", "send_back": "退回", "reopen": "退回",
 		"cancel": "撤销", "extend": "申请延期", "decide": "审批延期", "edit": "修改", "reassign": "转办", "list pending items": "查看待销号事项"},
 
@@ -367,7 +367,7 @@ var en = &words{
 	evEdit:            "changed %s: %s → %s",
 	evExtAsked:        "%s asked for an extension %s → %s, reason: %s",
 	evExtDecided:      "%s %s the extension %s",
-	showEvidencePhoto: "  📎 photo (below)",
+	showEvidencePhoto: "  📎 photo",
 	actions: map[string]string{"progress": "report progress", "done": "mark it done", "verify": "verify it", "send_back": "send it back",
 		"reopen": "send it back", "cancel": "cancel it", "extend": "extend it", "decide": "decide extensions", "edit": "edit it",
 		"reassign": "reassign", "list pending items": "list pending items"},

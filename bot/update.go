@@ -7,6 +7,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"duban/domain"
 	"duban/notify"
 	"duban/store"
 )
@@ -20,7 +21,7 @@ var AllowedUpdates = []string{"message", "edited_message", "callback_query"}
 func FromUpdate(u tgbotapi.Update) (In, bool) {
 	in := In{UpdateID: int64(u.UpdateID)}
 	if q := u.CallbackQuery; q != nil {
-		if q.From == nil {
+		if q.From == nil || q.From.IsBot {
 			return In{}, false
 		}
 		in.CallbackID, in.Data = q.ID, q.Data
@@ -38,7 +39,8 @@ func FromUpdate(u tgbotapi.Update) (In, bool) {
 	if m == nil {
 		m, in.Edited = u.EditedMessage, true
 	}
-	if m == nil || m.From == nil || m.Chat == nil {
+	if m == nil || m.From == nil || m.Chat == nil || m.From.IsBot {
+		// Another bot's message (in the supervision group) is no command.
 		return In{}, false
 	}
 	in.ChatID, in.ChatType, in.MessageID = m.Chat.ID, m.Chat.Type, m.MessageID
@@ -115,14 +117,23 @@ func (p *responder) deliver(ctx context.Context, updateID int64, outs []Out) {
 		case o.EditMessageID != 0:
 			p.edit(ctx, updateID, o)
 		default:
-			_, err := p.tg.Send(ctx, notify.Message{ChatID: o.ChatID, Text: o.Text, Buttons: o.Buttons})
+			m := notify.Message{ChatID: o.ChatID, Text: o.Text, Buttons: o.Buttons}
+			var kind, name string
+			if o.PhotoFileID != "" {
+				kind, name = string(notify.Photo), domain.TelegramEvidence(o.PhotoFileID, o.PhotoIsDocument)
+				if o.PhotoIsDocument {
+					kind = string(notify.Document)
+				}
+				m.Attachment = &notify.Attachment{Kind: notify.AttachmentKind(kind), Name: name}
+			}
+			_, err := p.tg.Send(ctx, m)
 			if err == nil {
 				continue
 			}
 			p.log.Warn("telegram reply failed, queued", "update_id", updateID, "chat_id", o.ChatID, "err", err.Error())
 			if _, qerr := p.db.Enqueue(context.WithoutCancel(ctx), store.Notification{
 				ChatID: o.ChatID, Kind: store.KindReply, DedupKey: fmt.Sprintf("reply/%d/%d", updateID, n),
-				Body: o.Text, Buttons: o.Buttons,
+				Body: o.Text, Buttons: o.Buttons, AttachmentKind: kind, AttachmentName: name,
 			}); qerr != nil {
 				p.log.Error("telegram reply lost", "update_id", updateID, "chat_id", o.ChatID, "err", qerr.Error())
 			}

@@ -57,30 +57,15 @@ func addMonths(d domain.Date, n int) domain.Date {
 	return end
 }
 
-// weekdays is the calendar when none is configured: Monday to Friday.
-type weekdays struct{}
-
-func (weekdays) IsWorkingDay(d domain.Date) bool {
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
-}
-
-// addWorkingDays returns the n-th working day after d. The day of the
-// letter itself does not count.
+// addWorkingDays returns the n-th working day after d, by the domain's one
+// working-day arithmetic. The day of the letter itself does not count.
 func addWorkingDays(d domain.Date, n int, cal WorkingDays) (domain.Date, bool) {
 	if cal == nil {
-		cal = weekdays{}
+		cal = domain.Weekdays{}
 	}
-	limit := 7*n + 400
-	for i, steps := 0, 0; i < n; {
-		d = d.AddDays(1)
-		steps++
-		if steps > limit || d.Year > maxYear {
-			return domain.Date{}, false
-		}
-		if cal.IsWorkingDay(d) {
-			i++
-		}
+	e, ok := domain.AddWorkingDays(d, n, cal)
+	if !ok || e.Year > maxYear {
+		return domain.Date{}, false
 	}
-	return d, true
+	return e, true
 }

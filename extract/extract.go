@@ -9,9 +9,7 @@ import (
 )
 
 // WorkingDays says which days are working days; *calendar.Calendar is one.
-type WorkingDays interface {
-	IsWorkingDay(d domain.Date) bool
-}
+type WorkingDays = domain.WorkingDays
 
 // Options are what the text itself may not say.
 type Options struct {
@@ -139,7 +137,7 @@ func Extract(text string, opts Options) (*Result, error) {
 		return nil, ErrEmpty
 	}
 	if opts.Calendar == nil {
-		opts.Calendar = weekdays{}
+		opts.Calendar = domain.Weekdays{}
 	}
 	lines := splitLines(text)
 	meta := readLetter(lines)

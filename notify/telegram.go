@@ -7,10 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"duban/domain"
 )
 
 // MaxCaptionLen is Telegram's limit on a file caption, in characters
@@ -205,7 +208,11 @@ func (t *Telegram) sendAttachment(bot *tgbotapi.BotAPI, m Message, kb *tgbotapi.
 	if name == "" {
 		name = "file"
 	}
-	file := tgbotapi.FileBytes{Name: name, Bytes: a.Data}
+	var file tgbotapi.RequestFileData = tgbotapi.FileBytes{Name: name, Bytes: a.Data}
+	if id, _, ok := domain.TelegramFile(a.Name); ok && len(a.Data) == 0 {
+		// Evidence Telegram already holds is re-sent by its file id.
+		file = tgbotapi.FileID(id)
+	}
 	var cfg tgbotapi.Chattable
 	method := "sendDocument"
 	if a.Kind == Photo {
@@ -275,7 +282,16 @@ func (t *Telegram) DownloadFile(ctx context.Context, fileID string) ([]byte, err
 	if err != nil {
 		return nil, fmt.Errorf("get file: %w", classify(err, t.token))
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf(t.fileEndpoint, t.token, f.FilePath), nil)
+	// file_path comes from the server: refuse one that climbs out of the
+	// file endpoint, and escape the rest.
+	if f.FilePath == "" || strings.Contains(f.FilePath, "..") || strings.HasPrefix(f.FilePath, "/") {
+		return nil, fmt.Errorf("get file: refused file path %q", f.FilePath)
+	}
+	parts := strings.Split(f.FilePath, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf(t.fileEndpoint, t.token, strings.Join(parts, "/")), nil)
 	if err != nil {
 		return nil, fmt.Errorf("download file: %w", redactError(err, t.token))
 	}

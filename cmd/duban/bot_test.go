@@ -113,7 +113,7 @@ func TestChat(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, want := range []string{"(zhang) 清运 <三车>", "[确认完成: dc:1]", "[已标记完成]", "✅ 已标记完成（进度 100%）", "只有督查室可以销号。"} {
+	for _, want := range []string{"(张国斌) 清运 <三车>", "[确认完成: dc:1]", "[已标记完成]", "✅ 已标记完成（进度 100%）", "只有督查室可以销号。"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -136,6 +136,15 @@ func (m *Main) listCommand() *cobra.Command {
 			now := m.Now()
 			sc := sourceCache{}
 			w := newListWriter(m.Stdout, format)
+			// The table names people; JSON and CSV keep contact keys.
+			cts, err := db.Contacts(c.Context())
+			if err != nil {
+				return err
+			}
+			w.names = make(map[string]string, len(cts))
+			for _, ct := range cts {
+				w.names[ct.Key] = ct.Name
+			}
 			err = db.List(c.Context(), f, func(cm *domain.Commitment) error {
 				return w.write(m.toItem(cm, now, sc, db, c))
 			})
@@ -175,6 +184,8 @@ type listWriter struct {
 	n      int
 	rows   [][]string
 	csv    *csv.Writer
+	// names maps contact keys to names for the table.
+	names map[string]string
 }
 
 var listHeader = []string{"ID", "LIGHT", "DUE", "PROGRESS", "STATUS", "UNIT", "OWNERS", "TITLE"}
@@ -221,7 +232,7 @@ func (lw *listWriter) write(it *item) error {
 		due += fmt.Sprintf(" (+%dd)", it.DaysOverdue)
 	}
 	lw.rows = append(lw.rows, []string{"#" + strconv.FormatInt(it.ID, 10), it.Light, due, strconv.Itoa(it.Progress) + "%",
-		it.Status, it.Unit, strings.Join(it.Owners, ","), it.Title})
+		it.Status, it.Unit, strings.Join(lw.ownerNames(it.Owners), "、"), it.Title})
 	return nil
 }
 
@@ -269,4 +280,16 @@ func writeTable(w io.Writer, header []string, rows [][]string) {
 	for _, r := range rows {
 		line(r)
 	}
+}
+
+// ownerNames gives owners by name, a key with no contact as it is.
+func (lw *listWriter) ownerNames(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		if n, ok := lw.names[k]; ok && n != "" {
+			out[i] = n
+		}
+	}
+	return out
 }

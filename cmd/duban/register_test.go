@@ -310,7 +310,7 @@ func TestListFiltersAndTable(t *testing.T) {
 		// same screen column on every line.
 		col := -1
 		for _, l := range lines {
-			i := strings.Index(l, "zhang-guobin")
+			i := strings.Index(l, "张国斌")
 			if strings.HasPrefix(l, "ID") {
 				i = strings.Index(l, "OWNERS")
 			}

@@ -55,7 +55,16 @@ func (m *Main) showCommand() *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(it)
 			}
-			m.printItem(it)
+			// The text names people; JSON keeps contact keys.
+			cts, err := db.Contacts(c.Context())
+			if err != nil {
+				return err
+			}
+			names := map[string]string{}
+			for _, ct := range cts {
+				names[ct.Key] = ct.Name
+			}
+			m.printItem(it, names)
 			return nil
 		},
 	}
@@ -63,7 +72,13 @@ func (m *Main) showCommand() *cobra.Command {
 	return c
 }
 
-func (m *Main) printItem(it *item) {
+func (m *Main) printItem(it *item, names map[string]string) {
+	name := func(key string) string {
+		if n := names[key]; n != "" {
+			return n
+		}
+		return key
+	}
 	w := m.Stdout
 	fmt.Fprintf(w, "#%d %s\n", it.ID, it.Title)
 	fmt.Fprintf(w, "  key:       %s\n", it.Key)
@@ -80,7 +95,11 @@ func (m *Main) printItem(it *item) {
 	}
 	fmt.Fprintf(w, "  status:    %s, %d%%, %s\n", it.Status, it.Progress, light)
 	fmt.Fprintf(w, "  unit:      %s\n", it.Unit)
-	fmt.Fprintf(w, "  owners:    %s\n", strings.Join(it.Owners, ", "))
+	owners := make([]string, len(it.Owners))
+	for i, k := range it.Owners {
+		owners[i] = name(k)
+	}
+	fmt.Fprintf(w, "  owners:    %s\n", strings.Join(owners, "、"))
 	fmt.Fprintf(w, "  category:  %s (%s)\n", it.Category, it.Strength)
 	if it.TargetValue != nil || it.Target != "" {
 		tv := ""
@@ -116,10 +135,11 @@ func (m *Main) printItem(it *item) {
 		case "extension":
 			what = fmt.Sprintf("extension %s → %s, %s", e.OldDue, e.NewDue, e.State)
 		case "notification":
-			what = "sent " + e.Note
+			kind, _, _ := strings.Cut(e.Note, " ")
+			what = "已发送" + domain.KindName(kind, "zh") + " sent " + domain.KindName(kind, "en")
 			e.Note = ""
 		}
-		who := e.Actor
+		who := name(e.Actor)
 		if who == "" && e.Channel != "" {
 			who = e.Channel
 		}
