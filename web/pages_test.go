@@ -24,7 +24,7 @@ func TestPagesRenderForASupervisor(t *testing.T) {
 			b := e.browser().signIn("ducha", "ducha-pass-1")
 			b.get("/").want(http.StatusOK, "督办总览", "国家试验区管委会办公室", "待核销", "办成率")
 			b.get("/commitments").want(http.StatusOK, "凤岗村附近倾倒填埋陶瓷固废点完成复绿修复", "张国斌")
-			b.get("/commitments?light=red&unit=" + "国家试验区管委会办公室").want(http.StatusOK, "凤岗村")
+			b.get("/commitments?light=red&unit="+"国家试验区管委会办公室").want(http.StatusOK, "凤岗村")
 			b.get("/commitments/2").want(http.StatusOK, "凤岗村", "办理记录", "总第111号")
 			b.get("/sources/jdz-16-4-111").want(http.StatusOK, "景国试管办议字〔2024〕3号", "满意")
 			b.get("/units/国家试验区管委会办公室").want(http.StatusOK, "凤岗村")
