@@ -148,7 +148,7 @@ func (r *Report) summarySheet(f *excelize.File, sheet string, w words, st *xlsxS
 	if err := put(excelize.Cell{StyleID: st.title, Value: title}); err != nil {
 		return err
 	}
-	if err := put(w.asOf(r.Month, r.Loc)); err != nil {
+	if err := put(w.asOf(r)); err != nil {
 		return err
 	}
 	row++
