@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -122,10 +123,16 @@ func enqueueReport(ctx context.Context, db *store.DB, cfg *config.Config, m Mont
 	}
 	if !have[keys[2]] {
 		var buf bytes.Buffer
-		if err := r.WritePNG(&buf); err != nil {
+		n := base
+		var missing *MissingGlyphsError
+		switch err := r.WritePNG(&buf); {
+		case errors.As(err, &missing):
+			// Recorded, never posted: a chart with empty boxes says nothing.
+			r.log.Warn("report chart not sent", "error", err)
+			n.DeadReason = err.Error()
+		case err != nil:
 			return 0, err
 		}
-		n := base
 		n.Stage, n.DedupKey = "png", keys[2]
 		n.Body = html.EscapeString(title + w.pick("：各单位红黄绿灯", ": lights by unit"))
 		n.AttachmentKind, n.AttachmentName, n.Attachment = "photo", "duban-report-"+m.String()+".png", buf.Bytes()

@@ -141,6 +141,15 @@ func (w words) asOf(r *Report) string {
 		fmt.Sprintf("As of %s 24:00 (%s)", w.day(r.Month.LastDay()), r.Loc))
 }
 
+// asOfShort is asOf without the time zone: 截至 2024年7月31日 24:00.
+func (w words) asOfShort(r *Report) string {
+	if r.Partial {
+		t := r.AsOf.In(r.Loc)
+		return w.pick("截至 ", "as of ") + w.day(domain.DateOf(t, r.Loc)) + " " + t.Format("15:04")
+	}
+	return w.pick("截至 ", "as of ") + w.day(r.Month.LastDay()) + " 24:00"
+}
+
 // DateZH writes a day as an official document does: 2024年6月30日.
 func DateZH(d domain.Date) string {
 	if d.IsZero() {
