@@ -107,6 +107,9 @@ type Options struct {
 	// as of Now.
 	Now     time.Time
 	Partial bool
+	// Rebuild recounts a past month instead of reading its month-end
+	// snapshot, and replaces the snapshot.
+	Rebuild bool
 }
 
 // OptionsFor returns the options of the report for month m under cfg.

@@ -24,6 +24,7 @@ func Build(ctx context.Context, db *store.DB, opts Options) (*Report, error) {
 		Prev:     store.ReportPeriod{From: m.Prev().Start(opts.Loc), To: m.Prev().End(opts.Loc)},
 		Loc:      opts.Loc,
 		WarnDays: opts.WarnDays,
+		Rebuild:  opts.Rebuild,
 	}
 	now := opts.Now
 	if now.IsZero() {

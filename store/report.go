@@ -50,6 +50,9 @@ type ReportParams struct {
 	Cur, Prev ReportPeriod
 	Loc       *time.Location
 	WarnDays  int
+	// Rebuild recounts an ended period instead of reading its month-end
+	// snapshot (and replaces the snapshot).
+	Rebuild bool
 }
 
 func (p ReportParams) loc() *time.Location {

@@ -89,7 +89,7 @@ func reportEntries(p *parts) []scheduler.Entry {
 
 func (m *Main) reportCommand() *cobra.Command {
 	var month, format, out string
-	var send, partial bool
+	var send, partial, rebuild bool
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "the monthly report (default: the month just ended); --send queues it for the supervision chat",
@@ -151,7 +151,7 @@ over is refused unless --partial (then the report is as of now, and says so).`,
 			}
 			opts := report.OptionsFor(cfg, mo)
 			opts.Logger = m.log()
-			opts.Now, opts.Partial = m.Now(), partial
+			opts.Now, opts.Partial, opts.Rebuild = m.Now(), partial, rebuild
 			progress("counting")
 			r, err := report.Build(c.Context(), db, opts)
 			if err != nil {
@@ -169,6 +169,7 @@ over is refused unless --partial (then the report is as of now, and says so).`,
 	c.Flags().StringVar(&format, "format", "text", "text, md, csv, xlsx or png")
 	c.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output (required for xlsx and png)")
 	c.Flags().BoolVar(&partial, "partial", false, "a month not yet over: the figures so far, titled 截至 now")
+	c.Flags().BoolVar(&rebuild, "rebuild", false, "recount a past month instead of reading its month-end snapshot")
 	c.Flags().BoolVar(&send, "send", false, "queue the text, xlsx and png for the supervision chat (once per month)")
 	return c
 }

@@ -1,0 +1,28 @@
+-- +goose Up
+-- Month-end snapshots of the report's counts (store/report_snapshot.go):
+-- the kinds of report_groups for a closed month, kept with a fingerprint
+-- of the register as it was then, so that a month's report reads them
+-- instead of reconstructing a million commitments.
+CREATE TABLE report_snapshots (
+    key         TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE report_snapshot_rows (
+    key       TEXT NOT NULL REFERENCES report_snapshots (key) ON DELETE CASCADE,
+    unit_id   INTEGER NOT NULL,
+    source_id INTEGER NOT NULL,
+    code      INTEGER NOT NULL,
+    n         INTEGER NOT NULL,
+    min_due   TEXT
+);
+CREATE INDEX report_snapshot_rows_key ON report_snapshot_rows (key);
+-- The fingerprint counts what existed before a month's end.
+CREATE INDEX commitments_created ON commitments (created_at);
+CREATE INDEX status_changes_created ON status_changes (created_at);
+
+-- +goose Down
+DROP INDEX status_changes_created;
+DROP INDEX commitments_created;
+DROP TABLE report_snapshot_rows;
+DROP TABLE report_snapshots;
