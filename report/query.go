@@ -51,7 +51,7 @@ func Build(ctx context.Context, db *store.DB, opts Options) (*Report, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return r.count(gctx, opts.Scheme) })
 	g.Go(func() error {
-		return db.ReportItems(gctx, p, store.ReportItemFilter{Lights: []domain.Light{domain.Red}, Order: store.OrderByOverdue, Limit: opts.TopRed},
+		return db.ReportTopRed(gctx, p, opts.TopRed,
 			func(it *store.ReportItem) error {
 				r.TopRed = append(r.TopRed, it)
 				return nil

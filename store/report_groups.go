@@ -174,7 +174,16 @@ func (db *DB) reportKinds(ctx context.Context, p ReportParams) ([]reportKindRow,
 		return nil, err
 	}
 	if ended {
-		if err := db.saveSnapshot(ctx, key, fp, kinds); err != nil {
+		var top []int64
+		err := db.ReportItems(ctx, p, ReportItemFilter{Lights: []domain.Light{domain.Red}, Order: OrderByOverdue, Limit: topRedKept},
+			func(it *ReportItem) error {
+				top = append(top, it.ID)
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		if err := db.saveSnapshot(ctx, key, fp, kinds, top); err != nil {
 			return nil, err
 		}
 	}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
+
+	"duban/domain"
 )
 
 // A month-end snapshot keeps the kinds ReportGroups counts (reportKindRow)
@@ -61,16 +64,21 @@ func (db *DB) loadSnapshot(ctx context.Context, key, fp string) ([]reportKindRow
 	return rows, true, nil
 }
 
-// saveSnapshot replaces the snapshot key with rows.
-func (db *DB) saveSnapshot(ctx context.Context, key, fp string, rows []reportKindRow) error {
+// saveSnapshot replaces the snapshot key with rows and the ids of the
+// longest-overdue red commitments.
+func (db *DB) saveSnapshot(ctx context.Context, key, fp string, rows []reportKindRow, topRed []int64) error {
+	ids := make([]string, len(topRed))
+	for i, id := range topRed {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
 	err := db.tx(ctx, func(tx *sqlx.Tx) error {
 		for _, q := range []string{`DELETE FROM report_snapshot_rows WHERE key = ?`, `DELETE FROM report_snapshots WHERE key = ?`} {
 			if _, err := tx.ExecContext(ctx, tx.Rebind(q), key); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO report_snapshots (key, fingerprint, created_at) VALUES (?, ?, ?)`),
-			key, fp, tm(db.now())); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO report_snapshots (key, fingerprint, top_red, created_at) VALUES (?, ?, ?, ?)`),
+			key, fp, strings.Join(ids, ","), tm(db.now())); err != nil {
 			return err
 		}
 		const batch = 200
@@ -95,4 +103,37 @@ func (db *DB) saveSnapshot(ctx context.Context, key, fp string, rows []reportKin
 		return fmt.Errorf("report snapshot: %w", err)
 	}
 	return nil
+}
+
+// topRedKept is how many of the longest-overdue red commitments a
+// snapshot keeps, for the summary's list.
+const topRedKept = 50
+
+// ReportTopRed streams the limit longest-overdue red commitments of p to fn,
+// as ReportItems does with Lights red and OrderByOverdue: for an ended
+// period whose snapshot is current, only those its list names are read.
+func (db *DB) ReportTopRed(ctx context.Context, p ReportParams, limit int, fn func(*ReportItem) error) error {
+	f := ReportItemFilter{Lights: []domain.Light{domain.Red}, Order: OrderByOverdue, Limit: limit}
+	if limit > 0 && limit <= topRedKept && !p.Rebuild && !p.Cur.To.After(db.now()) {
+		fp, err := db.snapshotFingerprint(ctx, p)
+		if err != nil {
+			return err
+		}
+		var top string
+		err = db.db.GetContext(ctx, &top, db.db.Rebind(`SELECT top_red FROM report_snapshots WHERE key = ? AND fingerprint = ?`),
+			p.snapshotKey(), fp)
+		if err == nil {
+			if top == "" {
+				return nil // no red commitment
+			}
+			for _, s := range strings.Split(top, ",") {
+				id, err := strconv.ParseInt(s, 10, 64)
+				if err != nil {
+					return fmt.Errorf("report snapshot: top red %q: %w", top, err)
+				}
+				f.IDs = append(f.IDs, id)
+			}
+		}
+	}
+	return db.ReportItems(ctx, p, f, fn)
 }

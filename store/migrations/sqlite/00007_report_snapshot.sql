@@ -6,6 +6,9 @@
 CREATE TABLE report_snapshots (
     key         TEXT PRIMARY KEY,
     fingerprint TEXT NOT NULL,
+    -- The ids of the longest-overdue red commitments, in that order,
+    -- comma-separated (at most 50; "" none).
+    top_red     TEXT NOT NULL,
     created_at  TEXT NOT NULL
 );
 CREATE TABLE report_snapshot_rows (
