@@ -257,3 +257,28 @@ func hasGlyphs(f *sfnt.Font, s string) bool {
 	}
 	return true
 }
+
+// TestXLSXSplitsLongSheets goes on to a second all-items sheet when the
+// first is full, so that no sheet reaches Excel's row limit.
+func TestXLSXSplitsLongSheets(t *testing.T) {
+	old := sheetRows
+	sheetRows = 4
+	t.Cleanup(func() { sheetRows = old })
+	db := storetest.Open(t, store.SQLite)
+	exampleHistory(t, db)
+	r := build(t, db, "2024-07")
+	f, err := excelize.OpenReader(bytes.NewReader(render(t, r, "xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := []string{"汇总", "红灯事项", "全部事项", "全部事项（2）"}
+	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("sheets %v, want %v", got, want)
+	}
+	a, _ := f.GetRows("全部事项")
+	b, _ := f.GetRows("全部事项（2）")
+	if len(a) != 5 || len(b) != 3 || b[0][0] != "编号" || b[1][0] != "5" {
+		t.Errorf("first sheet %d rows, second %d (%v); want 5 and 3 with a header", len(a), len(b), b)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"runtime/debug"
 
 	"duban/config"
 	"duban/domain"
@@ -91,6 +92,10 @@ func enqueueReport(ctx context.Context, db *store.DB, cfg *config.Config, m Mont
 	if have[keys[0]] && have[keys[1]] && have[keys[2]] {
 		return 0, nil
 	}
+	// A report's workbook passes through tens of megabytes of heap: give
+	// them back to the system once it is queued, so that a daemon that
+	// reports once a month does not keep that much resident all month.
+	defer debug.FreeOSMemory()
 	opts := OptionsFor(cfg, m)
 	opts.Logger = slog.Default().With("report", m.String())
 	r, err := Build(ctx, db, opts)
