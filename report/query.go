@@ -45,6 +45,7 @@ func Build(ctx context.Context, db *store.DB, opts Options) (*Report, error) {
 		p.Cur.To = now
 		partial = true
 	}
+	p.Snapshot = !partial
 	r := &Report{Month: m, Lang: opts.Lang, Loc: opts.Loc, AsOf: p.Cur.To, Partial: partial, db: db, params: p, log: opts.Logger}
 	// The queries are independent reads: run side by side, a report takes
 	// as long as its longest query, not their sum.

@@ -50,6 +50,9 @@ type ReportParams struct {
 	Cur, Prev ReportPeriod
 	Loc       *time.Location
 	WarnDays  int
+	// Snapshot says the period is a calendar month whose counts are kept,
+	// once it has ended, as its month-end snapshot (report_snapshot.go).
+	Snapshot bool
 	// Rebuild recounts an ended period instead of reading its month-end
 	// snapshot (and replaces the snapshot).
 	Rebuild bool

@@ -154,7 +154,7 @@ func (db *DB) ReportGroups(ctx context.Context, p ReportParams, fn func(*ReportG
 // reportKinds returns the kinds of p: from the snapshot of an ended period
 // when it is current, else counted (and then kept, for an ended period).
 func (db *DB) reportKinds(ctx context.Context, p ReportParams) ([]reportKindRow, error) {
-	ended := !p.Cur.To.After(db.now())
+	ended := p.Snapshot && !p.Cur.To.After(db.now())
 	var key, fp string
 	if ended {
 		key = p.snapshotKey()

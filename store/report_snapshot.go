@@ -114,7 +114,7 @@ const topRedKept = 50
 // period whose snapshot is current, only those its list names are read.
 func (db *DB) ReportTopRed(ctx context.Context, p ReportParams, limit int, fn func(*ReportItem) error) error {
 	f := ReportItemFilter{Lights: []domain.Light{domain.Red}, Order: OrderByOverdue, Limit: limit}
-	if limit > 0 && limit <= topRedKept && !p.Rebuild && !p.Cur.To.After(db.now()) {
+	if limit > 0 && limit <= topRedKept && p.Snapshot && !p.Rebuild && !p.Cur.To.After(db.now()) {
 		fp, err := db.snapshotFingerprint(ctx, p)
 		if err != nil {
 			return err
