@@ -157,16 +157,16 @@ func (db *DB) reportKinds(ctx context.Context, p ReportParams) ([]reportKindRow,
 	ended := p.Snapshot && !p.Cur.To.After(db.now())
 	var key, fp string
 	if ended {
-		key = p.snapshotKey()
-		var err error
-		if fp, err = db.snapshotFingerprint(ctx, p); err != nil {
-			return nil, err
-		}
 		if !p.Rebuild {
-			kinds, ok, err := db.loadSnapshot(ctx, key, fp)
+			kinds, ok, err := db.loadSnapshot(ctx, p)
 			if err != nil || ok {
 				return kinds, err
 			}
+		}
+		key = p.snapshotKey()
+		var err error
+		if fp, err = db.snapshotFingerprint(ctx); err != nil {
+			return nil, err
 		}
 	}
 	kinds, err := db.countKinds(ctx, p)

@@ -15,13 +15,15 @@ import (
 // for a period that has ended, under a key naming the two instants, the
 // time zone and the warning days. The register as it was at an instant
 // past is fixed by its history: a change made later is recorded later and
-// does not alter it. What can alter it is an import that backdates items
-// or history, or a deletion; the snapshot therefore carries a fingerprint
-// of what existed before the period's end (how many commitments, the
-// largest id, how many status changes and decided extensions) and is
-// rebuilt when that differs, or when ReportParams.Rebuild asks. The first
-// report of a closed month materialises it; the scheduled report at the
-// start of a month does so for the month just ended.
+// does not alter it. What can alter it is a row written later but dated
+// before the period's end: an import that backdates commitments or
+// history. The snapshot therefore records the largest ids of commitments,
+// status changes and extensions when it was made (its fingerprint), and is
+// used only while no row above them is dated before the period's end (a
+// probe of the rows added since, by primary key); otherwise, or when
+// ReportParams.Rebuild asks, it is rebuilt. The first report of a closed
+// month makes it; the scheduled report at the start of a month does so for
+// the month just ended.
 
 // snapshotKey names the snapshot of p's kinds.
 func (p ReportParams) snapshotKey() string {
@@ -30,33 +32,52 @@ func (p ReportParams) snapshotKey() string {
 		p.loc().String() + "/" + strconv.Itoa(p.WarnDays)
 }
 
-// snapshotFingerprint counts what existed before the end of p's period.
-func (db *DB) snapshotFingerprint(ctx context.Context, p ReportParams) (string, error) {
-	q := `SELECT (SELECT COUNT(*) FROM commitments WHERE created_at < :c_to),
-		(SELECT COALESCE(MAX(id), 0) FROM commitments WHERE created_at < :c_to),
-		(SELECT COUNT(*) FROM status_changes WHERE created_at < :c_to),
-		(SELECT COUNT(*) FROM extensions WHERE decided_at < :c_to)`
-	query, args, err := db.named(q, p, nil)
+// snapshotFingerprint records the largest ids of the tables a snapshot
+// depends on, taken before it is counted.
+func (db *DB) snapshotFingerprint(ctx context.Context) (string, error) {
+	var c, s, e int64
+	err := db.db.QueryRowxContext(ctx, `SELECT (SELECT COALESCE(MAX(id), 0) FROM commitments),
+		(SELECT COALESCE(MAX(id), 0) FROM status_changes), (SELECT COALESCE(MAX(id), 0) FROM extensions)`).Scan(&c, &s, &e)
 	if err != nil {
-		return "", err
-	}
-	var a, b, c, d int64
-	if err := db.db.QueryRowxContext(ctx, query, args...).Scan(&a, &b, &c, &d); err != nil {
 		return "", fmt.Errorf("report snapshot: %w", err)
 	}
-	return fmt.Sprintf("%d/%d/%d/%d", a, b, c, d), nil
+	return fmt.Sprintf("%d/%d/%d", c, s, e), nil
 }
 
-// loadSnapshot returns the kinds of the snapshot key if it exists with
-// fingerprint fp.
-func (db *DB) loadSnapshot(ctx context.Context, key, fp string) ([]reportKindRow, bool, error) {
-	var have string
-	err := db.db.GetContext(ctx, &have, db.db.Rebind(`SELECT fingerprint FROM report_snapshots WHERE key = ?`), key)
-	if err != nil || have != fp {
-		return nil, false, nil // none, or stale: rebuilt by the caller
+// snapshotCurrent reports whether no row added since the fingerprint fp
+// was taken is dated before the end of p's period.
+func (db *DB) snapshotCurrent(ctx context.Context, p ReportParams, fp string) (bool, error) {
+	var c, s, e int64
+	if _, err := fmt.Sscanf(fp, "%d/%d/%d", &c, &s, &e); err != nil {
+		return false, nil // an older form: rebuilt
+	}
+	q := `SELECT CASE WHEN EXISTS (SELECT 1 FROM commitments WHERE id > :mc AND created_at < :c_to)
+		OR EXISTS (SELECT 1 FROM status_changes WHERE id > :ms AND created_at < :c_to)
+		OR EXISTS (SELECT 1 FROM extensions WHERE id > :me AND decided_at < :c_to) THEN 0 ELSE 1 END`
+	query, args, err := db.named(q, p, map[string]any{"mc": c, "ms": s, "me": e})
+	if err != nil {
+		return false, err
+	}
+	var ok int
+	if err := db.db.QueryRowxContext(ctx, query, args...).Scan(&ok); err != nil {
+		return false, fmt.Errorf("report snapshot: %w", err)
+	}
+	return ok == 1, nil
+}
+
+// loadSnapshot returns the kinds of p's snapshot if it exists and is
+// current.
+func (db *DB) loadSnapshot(ctx context.Context, p ReportParams) ([]reportKindRow, bool, error) {
+	key := p.snapshotKey()
+	var fp string
+	if err := db.db.GetContext(ctx, &fp, db.db.Rebind(`SELECT fingerprint FROM report_snapshots WHERE key = ?`), key); err != nil {
+		return nil, false, nil // none: made by the caller
+	}
+	if ok, err := db.snapshotCurrent(ctx, p, fp); err != nil || !ok {
+		return nil, false, err
 	}
 	var rows []reportKindRow
-	err = db.db.SelectContext(ctx, &rows, db.db.Rebind(`SELECT unit_id, source_id, code, n, min_due
+	err := db.db.SelectContext(ctx, &rows, db.db.Rebind(`SELECT unit_id, source_id, code, n, min_due
 		FROM report_snapshot_rows WHERE key = ?`), key)
 	if err != nil {
 		return nil, false, fmt.Errorf("report snapshot: %w", err)
@@ -115,14 +136,18 @@ const topRedKept = 50
 func (db *DB) ReportTopRed(ctx context.Context, p ReportParams, limit int, fn func(*ReportItem) error) error {
 	f := ReportItemFilter{Lights: []domain.Light{domain.Red}, Order: OrderByOverdue, Limit: limit}
 	if limit > 0 && limit <= topRedKept && p.Snapshot && !p.Rebuild && !p.Cur.To.After(db.now()) {
-		fp, err := db.snapshotFingerprint(ctx, p)
-		if err != nil {
-			return err
+		var snap struct {
+			Fingerprint string `db:"fingerprint"`
+			TopRed      string `db:"top_red"`
 		}
-		var top string
-		err = db.db.GetContext(ctx, &top, db.db.Rebind(`SELECT top_red FROM report_snapshots WHERE key = ? AND fingerprint = ?`),
-			p.snapshotKey(), fp)
+		err := db.db.GetContext(ctx, &snap, db.db.Rebind(`SELECT fingerprint, top_red FROM report_snapshots WHERE key = ?`), p.snapshotKey())
+		ok := false
 		if err == nil {
+			if ok, err = db.snapshotCurrent(ctx, p, snap.Fingerprint); err != nil {
+				return err
+			}
+		}
+		if top := snap.TopRed; ok {
 			if top == "" {
 				return nil // no red commitment
 			}
