@@ -191,3 +191,32 @@ func TestMonthEndSnapshot(t *testing.T) {
 		}
 	})
 }
+
+// TestMonthEndSnapshotBulk compares a closed month's report counted from
+// the register with the same report read from its snapshot, on the bulk
+// register (unreachable owners, red items, sources owing a reply).
+func TestMonthEndSnapshotBulk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		bulk{n: 2000, redEvery: 10}.load(t, db)
+		setClock(db, at(2024, 7, 2, 9, 0)) // June has ended: its snapshot is kept
+		opts := OptionsFor(testConfig(), Month{2024, 6})
+		opts.Now = at(2024, 7, 2, 9, 0)
+		opts.Rebuild = true
+		counted, err := Build(context.Background(), db, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Rebuild = false
+		snap, err := Build(context.Background(), db, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counted.Total.Unreachable == 0 || len(counted.TopRed) == 0 {
+			t.Fatalf("bulk register has %d unreachable, %d red: nothing to compare", counted.Total.Unreachable, len(counted.TopRed))
+		}
+		a, b := string(render(t, counted, "md")), string(render(t, snap, "md"))
+		if a != b {
+			t.Errorf("from the snapshot:\n%s\nwant\n%s", b, a)
+		}
+	})
+}

@@ -183,7 +183,11 @@ func (db *DB) reportKinds(ctx context.Context, p ReportParams) ([]reportKindRow,
 		if err != nil {
 			return nil, err
 		}
-		if err := db.saveSnapshot(ctx, key, fp, kinds, top); err != nil {
+		owners, err := db.openOwners(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if err := db.saveSnapshot(ctx, key, fp, kinds, top, owners); err != nil {
 			return nil, err
 		}
 	}

@@ -72,6 +72,9 @@ type ReportOwner struct {
 // have no history: they are the current ones. The same owner appears once
 // per unit.
 func (db *DB) ReportUnreachable(ctx context.Context, p ReportParams) ([]ReportOwner, error) {
+	if out, ok, err := db.snapshotUnreachable(ctx, p); err != nil || ok {
+		return out, err
+	}
 	q := `SELECT COALESCE(c.unit_id, 0) AS unit_id, ct.id AS contact_id, ct.key, ct.name,
 		CASE WHEN ct.chat_id = 0 THEN 'no linked Telegram chat' ELSE ct.unreachable_why END AS why
 		FROM contacts ct JOIN commitment_owners o ON o.contact_id = ct.id JOIN commitments c ON c.id = o.commitment_id

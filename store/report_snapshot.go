@@ -87,13 +87,14 @@ func (db *DB) loadSnapshot(ctx context.Context, p ReportParams) ([]reportKindRow
 
 // saveSnapshot replaces the snapshot key with rows and the ids of the
 // longest-overdue red commitments.
-func (db *DB) saveSnapshot(ctx context.Context, key, fp string, rows []reportKindRow, topRed []int64) error {
+func (db *DB) saveSnapshot(ctx context.Context, key, fp string, rows []reportKindRow, topRed []int64, owners [][2]int64) error {
 	ids := make([]string, len(topRed))
 	for i, id := range topRed {
 		ids[i] = strconv.FormatInt(id, 10)
 	}
 	err := db.tx(ctx, func(tx *sqlx.Tx) error {
-		for _, q := range []string{`DELETE FROM report_snapshot_rows WHERE key = ?`, `DELETE FROM report_snapshots WHERE key = ?`} {
+		for _, q := range []string{`DELETE FROM report_snapshot_rows WHERE key = ?`, `DELETE FROM report_snapshot_owners WHERE key = ?`,
+			`DELETE FROM report_snapshots WHERE key = ?`} {
 			if _, err := tx.ExecContext(ctx, tx.Rebind(q), key); err != nil {
 				return err
 			}
@@ -113,6 +114,21 @@ func (db *DB) saveSnapshot(ctx context.Context, key, fp string, rows []reportKin
 				}
 				q += "(?, ?, ?, ?, ?, ?)"
 				args = append(args, key, r.UnitID, r.SourceID, r.Code, r.N, r.MinDue)
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < len(owners); i += batch {
+			part := owners[i:min(i+batch, len(owners))]
+			q := `INSERT INTO report_snapshot_owners (key, unit_id, contact_id) VALUES `
+			args := make([]any, 0, 3*len(part))
+			for j, o := range part {
+				if j > 0 {
+					q += ", "
+				}
+				q += "(?, ?, ?)"
+				args = append(args, key, o[0], o[1])
 			}
 			if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
 				return err
@@ -161,4 +177,56 @@ func (db *DB) ReportTopRed(ctx context.Context, p ReportParams, limit int, fn fu
 		}
 	}
 	return db.ReportItems(ctx, p, f, fn)
+}
+
+// openOwners returns the (unit, contact) pairs of the owners of the
+// commitments open or in progress at the end of p's period.
+func (db *DB) openOwners(ctx context.Context, p ReportParams) ([][2]int64, error) {
+	q := `SELECT DISTINCT COALESCE(c.unit_id, 0) AS unit_id, o.contact_id
+		FROM commitments c JOIN commitment_owners o ON o.commitment_id = c.id
+		WHERE c.created_at < :c_to AND ` + asOf("c", "st") + ` IN ('open','in_progress')`
+	query, args, err := db.named(q, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	rows, done, err := db.reportQuery(ctx, query, args)
+	if err != nil {
+		return nil, fmt.Errorf("report snapshot owners: %w", err)
+	}
+	defer done()
+	var out [][2]int64
+	for rows.Next() {
+		var o [2]int64
+		if err := rows.Scan(&o[0], &o[1]); err != nil {
+			return nil, fmt.Errorf("report snapshot owners: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// snapshotUnreachable lists the unreachable owners of p from its snapshot,
+// if it has a current one.
+func (db *DB) snapshotUnreachable(ctx context.Context, p ReportParams) ([]ReportOwner, bool, error) {
+	if !p.Snapshot || p.Rebuild || p.Cur.To.After(db.now()) {
+		return nil, false, nil
+	}
+	key := p.snapshotKey()
+	var fp string
+	if err := db.db.GetContext(ctx, &fp, db.db.Rebind(`SELECT fingerprint FROM report_snapshots WHERE key = ?`), key); err != nil {
+		return nil, false, nil
+	}
+	if ok, err := db.snapshotCurrent(ctx, p, fp); err != nil || !ok {
+		return nil, false, err
+	}
+	var out []ReportOwner
+	err := db.db.SelectContext(ctx, &out, db.db.Rebind(`SELECT s.unit_id, ct.id AS contact_id, ct.key, ct.name,
+		CASE WHEN ct.chat_id = 0 THEN 'no linked Telegram chat' ELSE ct.unreachable_why END AS why
+		FROM report_snapshot_owners s JOIN contacts ct ON ct.id = s.contact_id
+		WHERE s.key = ? AND (ct.unreachable OR ct.chat_id = 0)
+		ORDER BY s.unit_id, ct.key`), key)
+	if err != nil {
+		return nil, false, fmt.Errorf("report unreachable owners: %w", err)
+	}
+	return out, true, nil
 }

@@ -20,6 +20,14 @@ CREATE TABLE report_snapshot_rows (
     min_due   TEXT
 );
 CREATE INDEX report_snapshot_rows_key ON report_snapshot_rows (key);
+-- The owners of the commitments open at the period's end, by unit: the
+-- unreachable among them are looked up by their current flags.
+CREATE TABLE report_snapshot_owners (
+    key        TEXT NOT NULL,
+    unit_id    BIGINT NOT NULL,
+    contact_id BIGINT NOT NULL
+);
+CREATE INDEX report_snapshot_owners_key ON report_snapshot_owners (key);
 -- The fingerprint counts what existed before a month's end.
 CREATE INDEX commitments_created ON commitments (created_at);
 CREATE INDEX status_changes_created ON status_changes (created_at);
@@ -27,5 +35,6 @@ CREATE INDEX status_changes_created ON status_changes (created_at);
 -- +goose Down
 DROP INDEX status_changes_created;
 DROP INDEX commitments_created;
+DROP TABLE report_snapshot_owners;
 DROP TABLE report_snapshot_rows;
 DROP TABLE report_snapshots;
