@@ -220,3 +220,41 @@ func TestMonthEndSnapshotBulk(t *testing.T) {
 		}
 	})
 }
+
+// TestSnapshotSecondReplyOwed: a B2 letter whose commitments were all
+// verified or cancelled in July owes its second reply in July's report,
+// counted and read from the snapshot alike, and not in June's.
+func TestSnapshotSecondReplyOwed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		importExample(t, db)
+		setClock(db, at(2024, 7, 10, 9, 0))
+		for _, k := range []string{"jdz-111-fenggang-restoration", "jdz-111-dumping-patrol", "jdz-111-platform-coverage", "jdz-111-cihai-utilisation", "jdz-111-green-manufacturing-plan"} {
+			id, err := db.CommitmentIDByKey(ctx, k)
+			if err != nil {
+				t.Fatalf("example key %s: %v", k, err)
+			}
+			if err := db.SetStatus(ctx, id, domain.Cancelled, "并入新方案", nil, store.Actor{Channel: "cli"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.SetStatus(ctx, idOf(t, db, "jdz-111-changnan-cleanup"), domain.Verified, "", nil, store.Actor{Channel: "cli"}); err != nil {
+			t.Fatalf("verify: %v", err)
+		}
+		setClock(db, at(2024, 8, 2, 9, 0))
+		for _, rebuild := range []bool{true, false} {
+			opts := OptionsFor(testConfig(), Month{2024, 7})
+			opts.Rebuild = rebuild
+			r, err := Build(ctx, db, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Owed) != 1 || r.Owed[0].Key != "jdz-16-4-111" || r.Owed[0].Commitments != 6 {
+				t.Errorf("July (rebuild %v): owed %+v, want jdz-16-4-111 with 6 commitments", rebuild, r.Owed)
+			}
+		}
+		if jun := build(t, db, "2024-06"); len(jun.Owed) != 0 {
+			t.Errorf("June: owed %+v, want none", jun.Owed)
+		}
+	})
+}

@@ -187,7 +187,11 @@ func (db *DB) reportKinds(ctx context.Context, p ReportParams) ([]reportKindRow,
 		if err != nil {
 			return nil, err
 		}
-		if err := db.saveSnapshot(ctx, key, fp, kinds, top, owners); err != nil {
+		settled, err := db.settledSources(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if err := db.saveSnapshot(ctx, key, fp, kinds, top, owners, settled); err != nil {
 			return nil, err
 		}
 	}

@@ -87,10 +87,13 @@ func (db *DB) loadSnapshot(ctx context.Context, p ReportParams) ([]reportKindRow
 
 // saveSnapshot replaces the snapshot key with rows and the ids of the
 // longest-overdue red commitments.
-func (db *DB) saveSnapshot(ctx context.Context, key, fp string, rows []reportKindRow, topRed []int64, owners [][2]int64) error {
-	ids := make([]string, len(topRed))
-	for i, id := range topRed {
-		ids[i] = strconv.FormatInt(id, 10)
+func (db *DB) saveSnapshot(ctx context.Context, key, fp string, rows []reportKindRow, topRed []int64, owners [][2]int64, settled []int64) error {
+	list := func(xs []int64) string {
+		s := make([]string, len(xs))
+		for i, x := range xs {
+			s[i] = strconv.FormatInt(x, 10)
+		}
+		return strings.Join(s, ",")
 	}
 	err := db.tx(ctx, func(tx *sqlx.Tx) error {
 		for _, q := range []string{`DELETE FROM report_snapshot_rows WHERE key = ?`, `DELETE FROM report_snapshot_owners WHERE key = ?`,
@@ -99,8 +102,8 @@ func (db *DB) saveSnapshot(ctx context.Context, key, fp string, rows []reportKin
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO report_snapshots (key, fingerprint, top_red, created_at) VALUES (?, ?, ?, ?)`),
-			key, fp, strings.Join(ids, ","), tm(db.now())); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO report_snapshots (key, fingerprint, top_red, settled, created_at) VALUES (?, ?, ?, ?, ?)`),
+			key, fp, list(topRed), list(settled), tm(db.now())); err != nil {
 			return err
 		}
 		const batch = 200
@@ -227,6 +230,67 @@ func (db *DB) snapshotUnreachable(ctx context.Context, p ReportParams) ([]Report
 		ORDER BY s.unit_id, ct.key`), key)
 	if err != nil {
 		return nil, false, fmt.Errorf("report unreachable owners: %w", err)
+	}
+	return out, true, nil
+}
+
+// settledSources returns the ids of the sources all of whose commitments
+// were verified or cancelled, one at least verified, at the end of p's
+// period.
+func (db *DB) settledSources(ctx context.Context, p ReportParams) ([]int64, error) {
+	query, args, err := db.named(secondReplyOwedSQL(db, false), p, nil)
+	if err != nil {
+		return nil, err
+	}
+	var srcs []ReportSource
+	if err := db.reportSelect(ctx, &srcs, query, args); err != nil {
+		return nil, fmt.Errorf("report snapshot sources: %w", err)
+	}
+	ids := make([]int64, len(srcs))
+	for i, s := range srcs {
+		ids[i] = s.ID
+	}
+	return ids, nil
+}
+
+// snapshotOwed lists the sources owing a second reply from p's snapshot,
+// if it has a current one: those it keeps as settled, filtered by their
+// current classification and second reply.
+func (db *DB) snapshotOwed(ctx context.Context, p ReportParams) ([]ReportSource, bool, error) {
+	if !p.Snapshot || p.Rebuild || p.Cur.To.After(db.now()) {
+		return nil, false, nil
+	}
+	var snap struct {
+		Fingerprint string `db:"fingerprint"`
+		Settled     string `db:"settled"`
+	}
+	if err := db.db.GetContext(ctx, &snap, db.db.Rebind(`SELECT fingerprint, settled FROM report_snapshots WHERE key = ?`), p.snapshotKey()); err != nil {
+		return nil, false, nil
+	}
+	if ok, err := db.snapshotCurrent(ctx, p, snap.Fingerprint); err != nil || !ok {
+		return nil, false, err
+	}
+	if snap.Settled == "" {
+		return nil, true, nil
+	}
+	for _, s := range strings.Split(snap.Settled, ",") {
+		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+			return nil, false, fmt.Errorf("report snapshot: settled %q: %w", snap.Settled, err)
+		}
+	}
+	q := `SELECT s.id, s.key, s.number, s.title, s.reply_doc_no, s.classification, s.handling_unit, s.deputies,
+			(SELECT COUNT(*) FROM commitments c WHERE c.source_id = s.id AND c.created_at < :c_to) AS n
+		FROM sources s
+		WHERE s.id IN (` + snap.Settled + `) AND (s.classification LIKE 'B%' OR s.classification LIKE '乙%')
+			AND (s.second_reply_on IS NULL OR s.second_reply_on = '' OR s.second_reply_on >= :c_day)
+		ORDER BY s.id`
+	query, args, err := db.named(q, p, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	var out []ReportSource
+	if err := db.db.SelectContext(ctx, &out, query, args...); err != nil {
+		return nil, false, fmt.Errorf("report second replies: %w", err)
 	}
 	return out, true, nil
 }

@@ -9,6 +9,9 @@ CREATE TABLE report_snapshots (
     -- The ids of the longest-overdue red commitments, in that order,
     -- comma-separated (at most 50; "" none).
     top_red     TEXT NOT NULL,
+    -- The ids of the sources all of whose commitments were verified or
+    -- cancelled (one at least verified), comma-separated.
+    settled     TEXT NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL
 );
 CREATE TABLE report_snapshot_rows (
