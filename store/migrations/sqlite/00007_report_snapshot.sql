@@ -31,13 +31,8 @@ CREATE TABLE report_snapshot_owners (
     contact_id INTEGER NOT NULL
 );
 CREATE INDEX report_snapshot_owners_key ON report_snapshot_owners (key);
--- The fingerprint counts what existed before a month's end.
-CREATE INDEX commitments_created ON commitments (created_at);
-CREATE INDEX status_changes_created ON status_changes (created_at);
 
 -- +goose Down
-DROP INDEX status_changes_created;
-DROP INDEX commitments_created;
 DROP TABLE report_snapshot_owners;
 DROP TABLE report_snapshot_rows;
 DROP TABLE report_snapshots;
