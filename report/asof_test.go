@@ -187,7 +187,7 @@ func TestOnTimeAcrossZones(t *testing.T) {
 					if err := db.SetStatus(ctx, late, domain.Done, "", nil, by); err != nil {
 						t.Fatal(err)
 					}
-					r, err := Build(ctx, db, Options{Month: Month{2024, m}, Loc: loc, WarnDays: 7})
+					r, err := Build(ctx, db, Options{Month: Month{2024, m}, Loc: loc, WarnDays: 7, Now: Month{2024, m}.End(loc)})
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -150,7 +150,7 @@ func (d *digest) text(w words, lim textLimits) string {
 		yellow += u.Cur.Yellow
 	}
 	y, wk := d.now.In(d.loc).ISOWeek()
-	stamp := d.now.In(d.loc).Format("2006-01-02 15:04")
+	stamp := w.day(domain.DateOf(d.now, d.loc)) + " " + d.now.In(d.loc).Format("15:04")
 	line("%s", w.pick(fmt.Sprintf("督办周报 %d年第%d周（%s）", y, wk, stamp), fmt.Sprintf("Weekly digest, %d-W%02d (%s)", y, wk, stamp)))
 	line("%s", w.pick(fmt.Sprintf("红灯 %d 项，黄灯 %d 项；升级督办（逾期 %d 天及以上）%d 项", red, yellow, d.escalateAfter, d.nEscalated),
 		fmt.Sprintf("%d red, %d yellow; %d escalated (overdue %d days or more)", red, yellow, d.nEscalated, d.escalateAfter)))
@@ -194,11 +194,11 @@ func (d *digest) text(w words, lim textLimits) string {
 			items := d.items[u.Name]
 			for _, it := range items {
 				if it.Light == domain.Red {
-					line("%s", w.pick(fmt.Sprintf("  红 #%d %s｜期限 %s，逾期 %d 天", it.ID, clip(it.Title, 30), it.Due, it.DaysOverdue),
+					line("%s", w.pick(fmt.Sprintf("  红 #%d %s｜期限 %s，逾期 %d 天", it.ID, clip(it.Title, 30), w.day(it.Due), it.DaysOverdue),
 						fmt.Sprintf("  red #%d %s | due %s, %d days overdue", it.ID, clip(it.Title, 30), it.Due, it.DaysOverdue)))
 				} else {
 					left := domain.DateOf(d.now, d.loc).DaysUntil(it.Due)
-					line("%s", w.pick(fmt.Sprintf("  黄 #%d %s｜期限 %s，还有 %d 天", it.ID, clip(it.Title, 30), it.Due, left),
+					line("%s", w.pick(fmt.Sprintf("  黄 #%d %s｜期限 %s，还有 %d 天", it.ID, clip(it.Title, 30), w.day(it.Due), left),
 						fmt.Sprintf("  yellow #%d %s | due %s, in %d days", it.ID, clip(it.Title, 30), it.Due, left)))
 				}
 			}
@@ -233,7 +233,7 @@ func (d *digest) text(w words, lim textLimits) string {
 			if e.Late {
 				late = w.pick("，逾期申请", ", filed late")
 			}
-			line("%s", w.pick(fmt.Sprintf("#%d %s｜申请延至 %s（原 %s%s）", e.CommitmentID, clip(e.Title, 30), e.RequestedDue, e.OldDue, late),
+			line("%s", w.pick(fmt.Sprintf("#%d %s｜申请延至 %s（原 %s%s）", e.CommitmentID, clip(e.Title, 30), w.day(e.RequestedDue), w.day(e.OldDue), late),
 				fmt.Sprintf("#%d %s | to %s (was %s%s)", e.CommitmentID, clip(e.Title, 30), e.RequestedDue, e.OldDue, late)))
 		}
 		if more := d.nPending - min(lim.classes, len(d.pending)); more > 0 {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	_ "embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -13,10 +14,12 @@ import (
 )
 
 // FontEnv names the environment variable that points the chart at a font
-// file with Chinese glyphs (TTF, OTF or a TTC collection).
+// file (TTF, OTF or a TTC collection) for the characters the embedded font
+// lacks: rare hanzi in a unit's name.
 const FontEnv = "DUBAN_REPORT_FONT"
 
-// FontPaths are where CJK fonts are looked for when FontEnv is unset:
+// FontPaths are where CJK fonts are looked for, when FontEnv is unset and
+// the embedded font lacks a character:
 // Debian/Ubuntu's fonts-wqy-microhei, fonts-wqy-zenhei and fonts-noto-cjk,
 // Fedora's and Arch's Noto CJK, Alpine's, macOS and Windows.
 var FontPaths = []string{
@@ -161,4 +164,65 @@ func alignTables(data []byte, off int) ([]byte, error) {
 		out = append(out, data[to:to+n]...)
 	}
 	return out, nil
+}
+
+// embeddedFont is a subset of WenQuanYi Micro Hei (Apache-2.0, see
+// fonts/README.md): ASCII, GB2312's symbols and all its 6,763 hanzi.
+// The chart draws with it whatever fonts the machine has.
+//
+//go:embed fonts/wqy-microhei-subset.ttf
+var embeddedFont []byte
+
+var embedded = sync.OnceValues(func() (*sfnt.Font, error) { return opentype.Parse(embeddedFont) })
+
+// EmbeddedFont returns the font the chart draws with by default.
+func EmbeddedFont() (*sfnt.Font, error) { return embedded() }
+
+// MissingGlyphsError says that no font at hand draws some of the chart's
+// characters: the chart is then not drawn at all rather than drawn with
+// empty boxes.
+type MissingGlyphsError struct {
+	Runes string
+}
+
+func (e *MissingGlyphsError) Error() string {
+	return fmt.Sprintf("chart: no font draws %q (set %s to a font file that does)", e.Runes, FontEnv)
+}
+
+// missingGlyphs returns the runes of labels (but spaces) that f lacks,
+// each once.
+func missingGlyphs(f *sfnt.Font, labels []string) string {
+	var buf sfnt.Buffer
+	var out []rune
+	seen := map[rune]bool{}
+	for _, s := range labels {
+		for _, r := range s {
+			if r == ' ' || seen[r] {
+				continue
+			}
+			seen[r] = true
+			if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
+				out = append(out, r)
+			}
+		}
+	}
+	return string(out)
+}
+
+// chartFont picks the font for labels: the embedded one when it draws them
+// all, else the one FindFont finds (DUBAN_REPORT_FONT, then the system's)
+// when that does; else a *MissingGlyphsError.
+func chartFont(labels []string, getenv func(string) string) (*sfnt.Font, error) {
+	f, err := EmbeddedFont()
+	if err != nil {
+		return nil, fmt.Errorf("chart: embedded font: %w", err)
+	}
+	missing := missingGlyphs(f, labels)
+	if missing == "" {
+		return f, nil
+	}
+	if sys, _, err := FindFont(getenv); err == nil && sys != nil && missingGlyphs(sys, labels) == "" {
+		return sys, nil
+	}
+	return nil, &MissingGlyphsError{Runes: missing}
 }

@@ -2,13 +2,22 @@ package report
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"image"
 	"image/png"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	xfont "golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"duban/store"
 	"duban/store/storetest"
@@ -97,17 +106,24 @@ func TestXLSX(t *testing.T) {
 	})
 }
 
-// TestPNG draws the chart, decodes it, and checks that the font found has
-// every glyph of the labels; the image is kept in
-// /tmp/duban-report-chart.png to look at.
+// TestPNG draws the chart with the system's fonts hidden, decodes it, and
+// checks by rendering that the embedded font draws every label (each rune
+// inks pixels, none falls back to the empty glyph); the image is kept in
+// $DUBAN_CHART_DIR/duban-report-chart.png to look at.
 func TestPNG(t *testing.T) {
+	hideSystemFonts(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		exampleHistory(t, db)
 		setClock(db, at(2024, 5, 10, 9, 0))
 		addItem(t, db, "long-unit", longName, domainDate(2024, 6, 1))
 		addItem(t, db, "other-unit", "市生态环境局", domainDate(2024, 8, 3))
+		addItem(t, db, "rare-unit", "鄱阳县乐平市浮梁县婺源县", domainDate(2024, 8, 3))
 		r := build(t, db, "2024-07")
-		b := render(t, r, "png")
+		var buf bytes.Buffer
+		if err := r.writePNG(&buf, noEnv); err != nil {
+			t.Fatal(err)
+		}
+		b := buf.Bytes()
 		img, err := png.Decode(bytes.NewReader(b))
 		if err != nil {
 			t.Fatal(err)
@@ -118,42 +134,114 @@ func TestPNG(t *testing.T) {
 		if dir := os.Getenv("DUBAN_CHART_DIR"); dir != "" && db.Dialect() == store.SQLite {
 			os.WriteFile(dir+"/duban-report-chart.png", b, 0o644) // to look at
 		}
-		face, path, err := FindFont(os.Getenv)
+		face, err := EmbeddedFont()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if face == nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatal("no CJK font under CI=true: .ci/run installs fonts-wqy-microhei")
-			}
-			t.Skip("no CJK font: install fonts-wqy-microhei")
-		}
+		w := wordsFor("zh")
+		labels := []string{"各单位红黄绿灯 " + w.monthTitle(r.Month) + "（" + w.asOfShort(r) + "）", "事项数", "红灯", "黄灯", "绿灯", "0123456789"}
 		for _, u := range r.Units {
-			if label := clip(u.Name, 16); !hasGlyphs(face, label) {
-				t.Errorf("font %s lacks glyphs of %q", path, label)
-			}
+			labels = append(labels, clip(w.unit(u.Name), 16), barLabel(w, u.Cur.Red, u.Cur.Yellow, u.Cur.Green))
 		}
-		for _, s := range []string{"各单位红黄绿灯 截至", "红灯黄灯绿灯事项数0123456789-:（）"} {
-			if !hasGlyphs(face, s) {
-				t.Errorf("font %s lacks glyphs of %q", path, s)
+		for _, l := range labels {
+			for _, c := range l {
+				if c != ' ' && !inks(t, face, c) {
+					t.Errorf("embedded font does not draw %q of %q", c, l)
+				}
 			}
 		}
 	})
 }
 
-// TestPNGWithoutFont draws with the default font when the configured one
-// is missing, and warns.
-func TestPNGWithoutFont(t *testing.T) {
+// TestPNGGB2312 checks that the embedded font draws every hanzi of GB2312
+// (both levels), what unit names are written with.
+func TestPNGGB2312(t *testing.T) {
+	face, err := EmbeddedFont()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for hi := 0xB0; hi <= 0xF7; hi++ {
+		for lo := 0xA1; lo <= 0xFE; lo++ {
+			if hi == 0xD7 && lo > 0xF9 {
+				break
+			}
+			s, err := simplifiedchinese.GBK.NewDecoder().Bytes([]byte{byte(hi), byte(lo)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if missingGlyphs(face, []string{string(s)}) != "" {
+				t.Errorf("embedded font lacks %s", s)
+			}
+		}
+	}
+	if n != 6763 {
+		t.Errorf("checked %d hanzi, want 6763", n)
+	}
+}
+
+// TestPNGMissingGlyphs refuses to draw a chart whose unit name has a
+// character no font at hand draws, and the scheduled report records the
+// chart as dead instead of posting it.
+func TestPNGMissingGlyphs(t *testing.T) {
+	hideSystemFonts(t)
 	db := storetest.Open(t, store.SQLite)
 	exampleHistory(t, db)
+	setClock(db, at(2024, 5, 10, 9, 0))
+	addItem(t, db, "rare", "𠀾𡈽办", domainDate(2024, 6, 1))
 	r := build(t, db, "2024-07")
 	var buf bytes.Buffer
-	if err := r.writePNG(&buf, func(string) string { return "/nonexistent/font.ttf" }); err != nil {
+	var missing *MissingGlyphsError
+	if err := r.writePNG(&buf, noEnv); !errors.As(err, &missing) || missing.Runes != "𠀾𡈽" {
+		t.Fatalf("got %v, want a MissingGlyphsError naming 𠀾𡈽", err)
+	}
+	setClock(db, at(2024, 8, 1, 9, 0))
+	if _, err := EnqueueMonthly(context.Background(), db, testConfig(), "2024-07"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := png.Decode(&buf); err != nil {
+	ns, err := db.Notifications(context.Background(), store.OutboxFilter{})
+	if err != nil {
 		t.Fatal(err)
 	}
+	for _, n := range ns {
+		if strings.HasSuffix(n.DedupKey, "/png") && (n.State != store.StateDead || !strings.Contains(n.LastError, "no font draws")) {
+			t.Errorf("png row %s is %s (%q), want dead: it would be posted", n.DedupKey, n.State, n.LastError)
+		}
+	}
+}
+
+// noEnv is an environment with nothing set.
+func noEnv(string) string { return "" }
+
+// hideSystemFonts makes the chart see no system font.
+func hideSystemFonts(t *testing.T) {
+	old := FontPaths
+	FontPaths = []string{filepath.Join(t.TempDir(), "none.ttc")}
+	t.Cleanup(func() { FontPaths = old })
+}
+
+// inks reports whether face draws r with some ink (not the empty glyph 0).
+func inks(t *testing.T, f *sfnt.Font, r rune) bool {
+	t.Helper()
+	var buf sfnt.Buffer
+	g, err := f.GlyphIndex(&buf, r)
+	if err != nil || g == 0 {
+		return false
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 24, DPI: 72})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := image.NewGray(image.Rect(0, 0, 48, 48))
+	d := xfont.Drawer{Dst: dst, Src: image.White, Face: face, Dot: fixed.P(8, 36)}
+	d.DrawString(string(r))
+	for _, p := range dst.Pix {
+		if p > 0 {
+			return true
+		}
+	}
+	return r == '　' // the ideographic space draws nothing, rightly
 }
 
 // hasGlyphs reports whether f draws every rune of s but spaces.
@@ -168,4 +256,29 @@ func hasGlyphs(f *sfnt.Font, s string) bool {
 		}
 	}
 	return true
+}
+
+// TestXLSXSplitsLongSheets goes on to a second all-items sheet when the
+// first is full, so that no sheet reaches Excel's row limit.
+func TestXLSXSplitsLongSheets(t *testing.T) {
+	old := sheetRows
+	sheetRows = 4
+	t.Cleanup(func() { sheetRows = old })
+	db := storetest.Open(t, store.SQLite)
+	exampleHistory(t, db)
+	r := build(t, db, "2024-07")
+	f, err := excelize.OpenReader(bytes.NewReader(render(t, r, "xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := []string{"汇总", "红灯事项", "全部事项", "全部事项（2）"}
+	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("sheets %v, want %v", got, want)
+	}
+	a, _ := f.GetRows("全部事项")
+	b, _ := f.GetRows("全部事项（2）")
+	if len(a) != 5 || len(b) != 3 || b[0][0] != "编号" || b[1][0] != "5" {
+		t.Errorf("first sheet %d rows, second %d (%v); want 5 and 3 with a header", len(a), len(b), b)
+	}
 }

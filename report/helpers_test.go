@@ -82,7 +82,9 @@ func owner(t testing.TB, db *store.DB) store.Actor {
 	return store.Actor{ContactID: c.ID, Channel: "telegram"}
 }
 
-// build builds the report of month (YYYY-MM) in Chinese, Shanghai time.
+// build builds the report of month (YYYY-MM) in Chinese, Shanghai time, as
+// if asked for once the month is over (the clock may be set earlier, by
+// the changes a test makes).
 func build(t testing.TB, db *store.DB, month string) *Report {
 	t.Helper()
 	m, err := ParseMonth(month)
@@ -90,11 +92,21 @@ func build(t testing.TB, db *store.DB, month string) *Report {
 		t.Fatal(err)
 	}
 	cfg := testConfig()
-	r, err := Build(context.Background(), db, OptionsFor(cfg, m))
+	opts := OptionsFor(cfg, m)
+	opts.Now = later(db.Now(), m.End(cfg.Location))
+	r, err := Build(context.Background(), db, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // render renders r in format.

@@ -21,7 +21,7 @@ func (r *Report) WriteMarkdown(ctx context.Context, out io.Writer) error {
 	line := func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
 	line("# %s", w.pick("督办月报 "+w.monthTitle(r.Month), "Supervision report, "+w.monthTitle(r.Month)))
 	line("")
-	line("%s", w.asOf(r.Month, r.Loc))
+	line("%s", w.asOf(r))
 	line("")
 
 	line("## %s", w.pick("总体", "Overall"))
@@ -77,8 +77,8 @@ func (r *Report) WriteMarkdown(ctx context.Context, out io.Writer) error {
 		if it.LastProgressAt != nil {
 			last = strings.TrimSpace(fmt.Sprintf("%d%% %s", it.Progress, it.LastProgressNote))
 		}
-		writeRow(b, []string{"#" + strconv.FormatInt(it.ID, 10), it.Title, w.unit(it.Unit), w.ownerList(it.Owners), it.Due.String(),
-			itoa(it.DaysOverdue), last, date(it.LastProgressAt, r.Loc)})
+		writeRow(b, []string{"#" + strconv.FormatInt(it.ID, 10), it.Title, w.unit(it.Unit), w.ownerList(it.Owners), w.day(it.Due),
+			itoa(it.DaysOverdue), last, w.when(it.LastProgressAt, r.Loc)})
 		return nil
 	})
 	if err != nil {

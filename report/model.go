@@ -102,6 +102,14 @@ type Options struct {
 	TopRed int
 	// Logger receives warnings (no CJK font for the chart); nil: discard.
 	Logger *slog.Logger
+	// Now is the present (default: the database's clock). A month not yet
+	// over at Now is refused unless Partial, and a partial report is taken
+	// as of Now.
+	Now     time.Time
+	Partial bool
+	// Rebuild recounts a past month instead of reading its month-end
+	// snapshot, and replaces the snapshot.
+	Rebuild bool
 }
 
 // OptionsFor returns the options of the report for month m under cfg.
@@ -183,8 +191,12 @@ type Report struct {
 	Month Month
 	Lang  string
 	Loc   *time.Location
-	// AsOf is 24:00 on the month's last day: the first instant of the next.
+	// AsOf is 24:00 on the month's last day (the first instant of the
+	// next), or for a partial report of a month not yet over, the moment
+	// it was made.
 	AsOf time.Time
+	// Partial says the month was not over: the report is as of AsOf.
+	Partial bool
 	// Total, Units (worst first: most red, then longest overdue) and
 	// Classes (in the scheme's order).
 	Total   Stats

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -23,14 +24,35 @@ func Build(ctx context.Context, db *store.DB, opts Options) (*Report, error) {
 		Prev:     store.ReportPeriod{From: m.Prev().Start(opts.Loc), To: m.Prev().End(opts.Loc)},
 		Loc:      opts.Loc,
 		WarnDays: opts.WarnDays,
+		Rebuild:  opts.Rebuild,
 	}
-	r := &Report{Month: m, Lang: opts.Lang, Loc: opts.Loc, AsOf: p.Cur.To, db: db, params: p, log: opts.Logger}
+	now := opts.Now
+	if now.IsZero() {
+		now = db.Now()
+	}
+	partial := false
+	if now.Before(p.Cur.To) {
+		w := wordsFor(opts.Lang)
+		if !opts.Partial {
+			return nil, domain.Errorf(domain.EINVALID, "%s", w.pick(
+				fmt.Sprintf("报告：%s尚未结束，月报要到月底 24:00 之后才有；要看截至现在的数字，请加 --partial", w.monthTitle(m)),
+				fmt.Sprintf("report: %s is not over yet; use --partial for the figures so far", w.monthTitle(m))))
+		}
+		if now.Before(p.Cur.From) {
+			return nil, domain.Errorf(domain.EINVALID, "%s", w.pick(
+				fmt.Sprintf("报告：%s尚未开始", w.monthTitle(m)), fmt.Sprintf("report: %s has not begun", w.monthTitle(m))))
+		}
+		p.Cur.To = now
+		partial = true
+	}
+	p.Snapshot = !partial
+	r := &Report{Month: m, Lang: opts.Lang, Loc: opts.Loc, AsOf: p.Cur.To, Partial: partial, db: db, params: p, log: opts.Logger}
 	// The queries are independent reads: run side by side, a report takes
 	// as long as its longest query, not their sum.
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return r.count(gctx, opts.Scheme) })
 	g.Go(func() error {
-		return db.ReportItems(gctx, p, store.ReportItemFilter{Lights: []domain.Light{domain.Red}, Order: store.OrderByOverdue, Limit: opts.TopRed},
+		return db.ReportTopRed(gctx, p, opts.TopRed,
 			func(it *store.ReportItem) error {
 				r.TopRed = append(r.TopRed, it)
 				return nil

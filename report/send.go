@@ -3,10 +3,12 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
 	"log/slog"
+	"runtime/debug"
 
 	"duban/config"
 	"duban/domain"
@@ -90,6 +92,10 @@ func enqueueReport(ctx context.Context, db *store.DB, cfg *config.Config, m Mont
 	if have[keys[0]] && have[keys[1]] && have[keys[2]] {
 		return 0, nil
 	}
+	// A report's workbook passes through tens of megabytes of heap: give
+	// them back to the system once it is queued, so that a daemon that
+	// reports once a month does not keep that much resident all month.
+	defer debug.FreeOSMemory()
 	opts := OptionsFor(cfg, m)
 	opts.Logger = slog.Default().With("report", m.String())
 	r, err := Build(ctx, db, opts)
@@ -122,10 +128,16 @@ func enqueueReport(ctx context.Context, db *store.DB, cfg *config.Config, m Mont
 	}
 	if !have[keys[2]] {
 		var buf bytes.Buffer
-		if err := r.WritePNG(&buf); err != nil {
+		n := base
+		var missing *MissingGlyphsError
+		switch err := r.WritePNG(&buf); {
+		case errors.As(err, &missing):
+			// Recorded, never posted: a chart with empty boxes says nothing.
+			r.log.Warn("report chart not sent", "error", err)
+			n.DeadReason = err.Error()
+		case err != nil:
 			return 0, err
 		}
-		n := base
 		n.Stage, n.DedupKey = "png", keys[2]
 		n.Body = html.EscapeString(title + w.pick("：各单位红黄绿灯", ": lights by unit"))
 		n.AttachmentKind, n.AttachmentName, n.Attachment = "photo", "duban-report-"+m.String()+".png", buf.Bytes()

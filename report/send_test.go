@@ -85,6 +85,7 @@ func TestEnqueueMonthlyWithoutSupervisionChat(t *testing.T) {
 	importExample(t, db)
 	cfg := testConfig()
 	cfg.Telegram.SupervisionChatID = 0
+	setClock(db, at(2024, 8, 1, 9, 0))
 	if n, err := EnqueueMonthly(context.Background(), db, cfg, "2024-07"); err != nil || n != 3 {
 		t.Fatalf("wrote %d (%v), want 3", n, err)
 	}

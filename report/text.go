@@ -73,7 +73,7 @@ func (r *Report) text(lim textLimits) string {
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	t, p := r.Total.Cur, r.Total.Prev
 	line("%s", w.pick("督办月报 "+w.monthTitle(r.Month), "Supervision report, "+w.monthTitle(r.Month)))
-	line("%s", w.asOf(r.Month, r.Loc))
+	line("%s", w.asOf(r))
 	line("")
 	if t.Items == 0 {
 		line("%s", w.pick("本月无承诺事项。", "No commitments this month."))
@@ -188,14 +188,14 @@ func (w words) longest(days int, sep string) string {
 func (r *Report) redDetail(w words, it *store.ReportItem) string {
 	last := w.pick("无", "none")
 	if it.LastProgressAt != nil {
-		last = fmt.Sprintf("%s %d%%", date(it.LastProgressAt, r.Loc), it.Progress)
+		last = fmt.Sprintf("%s %d%%", w.when(it.LastProgressAt, r.Loc), it.Progress)
 		if note := clip(it.LastProgressNote, 30); note != "" {
 			last += " " + note
 		}
 	}
 	owners := clip(w.ownerList(it.Owners), 20)
 	if w.zh {
-		return fmt.Sprintf("%s｜%s｜期限 %s｜逾期 %d 天｜最近进展：%s", clip(w.unit(it.Unit), 30), owners, it.Due, it.DaysOverdue, last)
+		return fmt.Sprintf("%s｜%s｜期限 %s｜逾期 %d 天｜最近进展：%s", clip(w.unit(it.Unit), 30), owners, w.day(it.Due), it.DaysOverdue, last)
 	}
 	return fmt.Sprintf("%s | %s | due %s | %d days overdue | last progress: %s", clip(w.unit(it.Unit), 30), owners, it.Due, it.DaysOverdue, last)
 }

@@ -113,6 +113,14 @@ func date(t *time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02")
 }
 
+// when formats the local day of t for a person (see day), or "" for none.
+func (w words) when(t *time.Time, loc *time.Location) string {
+	if t == nil {
+		return ""
+	}
+	return w.day(domain.DateOf(*t, loc))
+}
+
 // monthTitle is "2024年7月" or "July 2024".
 func (w words) monthTitle(m Month) string {
 	if w.zh {
@@ -121,9 +129,42 @@ func (w words) monthTitle(m Month) string {
 	return fmt.Sprintf("%s %d", m.Month, m.Year)
 }
 
-// asOf says at which instant the report is taken.
-func (w words) asOf(m Month, loc *time.Location) string {
-	return w.pick(fmt.Sprintf("截至 %s 24:00（%s）", m.LastDay(), loc), fmt.Sprintf("As of %s 24:00 (%s)", m.LastDay(), loc))
+// asOf says at which instant the report is taken: 24:00 on the month's
+// last day, or for a partial report the minute it was made.
+func (w words) asOf(r *Report) string {
+	if r.Partial {
+		t := r.AsOf.In(r.Loc)
+		return w.pick(fmt.Sprintf("截至 %s %s（%s，本月尚未结束）", w.day(domain.DateOf(t, r.Loc)), t.Format("15:04"), r.Loc),
+			fmt.Sprintf("As of %s %s (%s; the month is not over)", w.day(domain.DateOf(t, r.Loc)), t.Format("15:04"), r.Loc))
+	}
+	return w.pick(fmt.Sprintf("截至 %s 24:00（%s）", w.day(r.Month.LastDay()), r.Loc),
+		fmt.Sprintf("As of %s 24:00 (%s)", w.day(r.Month.LastDay()), r.Loc))
+}
+
+// asOfShort is asOf without the time zone: 截至 2024年7月31日 24:00.
+func (w words) asOfShort(r *Report) string {
+	if r.Partial {
+		t := r.AsOf.In(r.Loc)
+		return w.pick("截至 ", "as of ") + w.day(domain.DateOf(t, r.Loc)) + " " + t.Format("15:04")
+	}
+	return w.pick("截至 ", "as of ") + w.day(r.Month.LastDay()) + " 24:00"
+}
+
+// DateZH writes a day as an official document does: 2024年6月30日.
+func DateZH(d domain.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
+}
+
+// day formats a day for a person: 2024年6月30日 in Chinese, 2024-06-30 in
+// English. Machine formats (CSV, the xlsx date cells) keep ISO dates.
+func (w words) day(d domain.Date) string {
+	if w.zh {
+		return DateZH(d)
+	}
+	return d.String()
 }
 
 // source names a commitment's source by its number, or its key.

@@ -148,7 +148,7 @@ func (r *Report) summarySheet(f *excelize.File, sheet string, w words, st *xlsxS
 	if err := put(excelize.Cell{StyleID: st.title, Value: title}); err != nil {
 		return err
 	}
-	if err := put(w.asOf(r.Month, r.Loc)); err != nil {
+	if err := put(w.asOf(r)); err != nil {
 		return err
 	}
 	row++
@@ -233,10 +233,49 @@ func unitCells(w words, u Stats, st *xlsxStyles) []any {
 
 // itemSheet streams the items f selects into sheet, one row each after a
 // frozen header row.
+// sheetRows is how many items an item sheet holds, below Excel's limit of
+// 1,048,576 rows with room to spare: the rest go on to a sheet named
+// after the first with a number (全部事项（2）).
+var sheetRows = 1000000
+
 func (r *Report) itemSheet(ctx context.Context, file *excelize.File, sheet string, w words, st *xlsxStyles, f store.ReportItemFilter) error {
-	sw, err := file.NewStreamWriter(sheet)
+	sw, err := r.itemSheetStart(file, sheet, w, st)
 	if err != nil {
 		return err
+	}
+	row, part := 2, 1
+	cells := make([]any, len(w.itemHeader()))
+	err = r.pipeItems(ctx, f, func(it *store.ReportItem) error {
+		if row > sheetRows+1 {
+			if err := sw.Flush(); err != nil {
+				return err
+			}
+			part++
+			next := w.pick(fmt.Sprintf("%s（%d）", sheet, part), fmt.Sprintf("%s (%d)", sheet, part))
+			if _, err := file.NewSheet(next); err != nil {
+				return err
+			}
+			if sw, err = r.itemSheetStart(file, next, w, st); err != nil {
+				return err
+			}
+			row = 2
+		}
+		r.itemCells(cells, w, it, st)
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		row++
+		return sw.SetRow(cell, cells)
+	})
+	if err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+// itemSheetStart opens the stream of an item sheet and writes its header.
+func (r *Report) itemSheetStart(file *excelize.File, sheet string, w words, st *xlsxStyles) (*excelize.StreamWriter, error) {
+	sw, err := file.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
 	}
 	header := w.itemHeader()
 	titleW, unitW := 40.0, cellWidth(w.unit(""), 12, 60)
@@ -249,27 +288,16 @@ func (r *Report) itemSheet(ctx context.Context, file *excelize.File, sheet strin
 	widths := []float64{8, titleW, unitW, 16, 14, 10, 10, 10, 12, 10, 10, 8, 10, 10, 14, 40, 12, 28}
 	for i, h := range header {
 		if err := sw.SetColWidth(i+1, i+1, max(widths[i], cellWidth(h, 8, 20))); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := sw.SetRow("A1", headerCells(header, st)); err != nil {
-		return err
+		return nil, err
 	}
-	row := 2
-	cells := make([]any, len(header))
-	err = r.pipeItems(ctx, f, func(it *store.ReportItem) error {
-		r.itemCells(cells, w, it, st)
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		row++
-		return sw.SetRow(cell, cells)
-	})
-	if err != nil {
-		return err
-	}
-	return sw.Flush()
+	return sw, nil
 }
 
 // pipeItems is Items with the reading and fn on two goroutines, batches of

@@ -50,6 +50,12 @@ type ReportParams struct {
 	Cur, Prev ReportPeriod
 	Loc       *time.Location
 	WarnDays  int
+	// Snapshot says the period is a calendar month whose counts are kept,
+	// once it has ended, as its month-end snapshot (report_snapshot.go).
+	Snapshot bool
+	// Rebuild recounts an ended period instead of reading its month-end
+	// snapshot (and replaces the snapshot).
+	Rebuild bool
 }
 
 func (p ReportParams) loc() *time.Location {
@@ -96,16 +102,19 @@ func (db *DB) collateC() string {
 }
 
 // asOf returns the SQL of one column of commitment c as of the instant
-// named :X_to (X is "c" or "p"): "st" its status, "due" its due date,
+// named :X_to (X is "c" or "p"): "st" its status (NULL when it was created
+// at or after the instant: it did not exist then), "due" its due date,
 // "done" when it was last marked done, "ver" when it was verified. A
 // commitment not updated since the instant is read from its row; only the
-// others probe their history.
+// others probe their history. A verified commitment always probes for its
+// done time: its closed_at is when it was verified, not when it was done.
 func asOf(x, col string) string {
 	to := ":" + x + "_to"
 	r := strings.NewReplacer("$TO", to, "$FRESH", "c.updated_at < "+to)
 	switch col {
 	case "st":
-		return r.Replace(`CASE WHEN $FRESH THEN c.status
+		return r.Replace(`CASE WHEN c.created_at >= $TO THEN NULL
+		WHEN $FRESH THEN c.status
 		ELSE COALESCE(
 			(SELECT sc.from_status FROM status_changes sc WHERE sc.commitment_id = c.id AND sc.created_at >= $TO
 				ORDER BY sc.created_at, sc.id LIMIT 1),
@@ -119,7 +128,8 @@ func asOf(x, col string) string {
 			c.due, ''), '')
 	END`)
 	case "done":
-		return r.Replace(`CASE WHEN $FRESH THEN (CASE c.status WHEN 'done' THEN c.closed_at WHEN 'verified' THEN COALESCE(c.last_progress_at, c.closed_at) END)
+		return r.Replace(`CASE WHEN $FRESH AND c.status = 'done' THEN c.closed_at
+		WHEN $FRESH AND c.status <> 'verified' THEN NULL
 		ELSE COALESCE(
 			(SELECT MAX(sc.created_at) FROM status_changes sc WHERE sc.commitment_id = c.id AND sc.to_status = 'done' AND sc.created_at < $TO),
 			CASE WHEN c.closed_at < $TO THEN c.closed_at ELSE c.created_at END)

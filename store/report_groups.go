@@ -114,26 +114,16 @@ func (g *ReportGroup) add(r *reportKindRow) {
 // ReportGroups streams the report's counts by unit and source, ordered by
 // unit and source: one sequential pass over the commitments. The database
 // sorts each commitment into its kind at both instants and counts them; the
-// few hundred kinds are summed here.
+// few hundred kinds are summed here. For a period that has ended the kinds
+// come from its month-end snapshot (report_snapshot.go), made on first use.
 func (db *DB) ReportGroups(ctx context.Context, p ReportParams, fn func(*ReportGroup) error) error {
-	query, args, err := db.reportGroupsSQL(p)
+	kinds, err := db.reportKinds(ctx, p)
 	if err != nil {
 		return err
 	}
-	// The kinds are few (hundreds), so PostgreSQL should hash them rather
-	// than sort a million rows: it cannot know, so sorting is discouraged
-	// and the hash table given room.
-	rows, done, err := db.reportQuery(ctx, query, args, "SET LOCAL enable_sort = off", "SET LOCAL work_mem = '64MB'")
-	if err != nil {
-		return fmt.Errorf("report groups: %w", err)
-	}
-	defer done()
 	groups := map[[2]int64]*ReportGroup{}
-	for rows.Next() {
-		var r reportKindRow
-		if err := rows.StructScan(&r); err != nil {
-			return fmt.Errorf("report groups: %w", err)
-		}
+	for i := range kinds {
+		r := &kinds[i]
 		r.KC, r.FC, r.KP, r.FP = r.Code&15, r.Code>>4&15, r.Code>>8&15, r.Code>>12&15
 		key := [2]int64{r.UnitID, r.SourceID}
 		g, ok := groups[key]
@@ -141,10 +131,7 @@ func (db *DB) ReportGroups(ctx context.Context, p ReportParams, fn func(*ReportG
 			g = &ReportGroup{UnitID: r.UnitID, SourceID: r.SourceID}
 			groups[key] = g
 		}
-		g.add(&r)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("report groups: %w", err)
+		g.add(r)
 	}
 	keys := make([][2]int64, 0, len(groups))
 	for k := range groups {
@@ -162,6 +149,81 @@ func (db *DB) ReportGroups(ctx context.Context, p ReportParams, fn func(*ReportG
 		}
 	}
 	return nil
+}
+
+// reportKinds returns the kinds of p: from the snapshot of an ended period
+// when it is current, else counted (and then kept, for an ended period).
+func (db *DB) reportKinds(ctx context.Context, p ReportParams) ([]reportKindRow, error) {
+	ended := p.Snapshot && !p.Cur.To.After(db.now())
+	var key, fp string
+	if ended {
+		if !p.Rebuild {
+			kinds, ok, err := db.loadSnapshot(ctx, p)
+			if err != nil || ok {
+				return kinds, err
+			}
+		}
+		key = p.snapshotKey()
+		var err error
+		if fp, err = db.snapshotFingerprint(ctx); err != nil {
+			return nil, err
+		}
+	}
+	kinds, err := db.countKinds(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if ended {
+		var top []int64
+		err := db.ReportItems(ctx, p, ReportItemFilter{Lights: []domain.Light{domain.Red}, Order: OrderByOverdue, Limit: topRedKept},
+			func(it *ReportItem) error {
+				top = append(top, it.ID)
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		owners, err := db.openOwners(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		settled, err := db.settledSources(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if err := db.saveSnapshot(ctx, key, fp, kinds, top, owners, settled); err != nil {
+			return nil, err
+		}
+	}
+	return kinds, nil
+}
+
+// countKinds runs the reconstruction of reportGroupsSQL.
+func (db *DB) countKinds(ctx context.Context, p ReportParams) ([]reportKindRow, error) {
+	query, args, err := db.reportGroupsSQL(p)
+	if err != nil {
+		return nil, err
+	}
+	// The kinds are few (hundreds), so PostgreSQL should hash them rather
+	// than sort a million rows: it cannot know, so sorting is discouraged
+	// and the hash table given room.
+	rows, done, err := db.reportQuery(ctx, query, args, "SET LOCAL enable_sort = off", "SET LOCAL work_mem = '64MB'")
+	if err != nil {
+		return nil, fmt.Errorf("report groups: %w", err)
+	}
+	defer done()
+	var kinds []reportKindRow
+	for rows.Next() {
+		var r reportKindRow
+		if err := rows.StructScan(&r); err != nil {
+			return nil, fmt.Errorf("report groups: %w", err)
+		}
+		kinds = append(kinds, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("report groups: %w", err)
+	}
+	return kinds, nil
 }
 
 // kindSQL returns the light kind and the flags of a commitment as of :X_to

@@ -114,6 +114,8 @@ type ReportItemFilter struct {
 	Order string
 	// Limit, if positive, stops after that many.
 	Limit int
+	// IDs, if set, keeps only these commitments.
+	IDs []int64
 }
 
 // ReportItems streams to fn the commitments that existed at the end of the
@@ -318,6 +320,13 @@ func (db *DB) reportItemsSQL(p ReportParams, f ReportItemFilter) (string, []any,
 		where = "(" + strings.Join(conds, " OR ") + ")"
 		candidates = " AND (" + strings.Join(fast, " OR ") + " OR c.updated_at >= :c_to)"
 	}
+	if len(f.IDs) > 0 {
+		ids := make([]string, len(f.IDs))
+		for i, id := range f.IDs {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		candidates += " AND c.id IN (" + strings.Join(ids, ",") + ")"
+	}
 	if !f.DueBefore.IsZero() {
 		if where != "" {
 			where += " AND "
@@ -338,7 +347,7 @@ func (db *DB) reportItemsSQL(p ReportParams, f ReportItemFilter) (string, []any,
 			(SELECT pu.id FROM progress_updates pu WHERE pu.commitment_id = c.id
 				AND pu.created_at < :c_to ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1) END)`
 	var q string
-	if where == "" && limit == "" {
+	if where == "" && limit == "" && len(f.IDs) == 0 {
 		// Every commitment, by id: one pass over the table in its own
 		// order, each history probe evaluated once.
 		q = `SELECT c.id AS id` + asOfCols("c", "st", "due", "done") + `, ` + cols + `

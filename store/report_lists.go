@@ -72,6 +72,9 @@ type ReportOwner struct {
 // have no history: they are the current ones. The same owner appears once
 // per unit.
 func (db *DB) ReportUnreachable(ctx context.Context, p ReportParams) ([]ReportOwner, error) {
+	if out, ok, err := db.snapshotUnreachable(ctx, p); err != nil || ok {
+		return out, err
+	}
 	q := `SELECT COALESCE(c.unit_id, 0) AS unit_id, ct.id AS contact_id, ct.key, ct.name,
 		CASE WHEN ct.chat_id = 0 THEN 'no linked Telegram chat' ELSE ct.unreachable_why END AS why
 		FROM contacts ct JOIN commitment_owners o ON o.contact_id = ct.id JOIN commitments c ON c.id = o.commitment_id
@@ -126,25 +129,10 @@ type ReportSource struct {
 // ones aside), at the end of the period, and no second reply recorded on or
 // before its last day.
 func (db *DB) ReportSecondReplyOwed(ctx context.Context, p ReportParams) ([]ReportSource, error) {
-	// Verified and cancelled are final, so a source with a commitment that
-	// is neither now, and has not changed since the instant, cannot
-	// qualify: that rules out most sources with one index probe each
-	// before any history is read.
-	q := `SELECT s.id, s.key, s.number, s.title, s.reply_doc_no, s.classification, s.handling_unit, s.deputies, COUNT(*) AS n
-		FROM (SELECT c.source_id, ` + asOf("c", "st") + ` AS st
-			FROM (SELECT s.id FROM sources s
-				WHERE (s.classification LIKE 'B%' OR s.classification LIKE '乙%')
-					AND (s.second_reply_on IS NULL OR s.second_reply_on = '' OR s.second_reply_on >= :c_day)
-					AND NOT EXISTS (SELECT 1 FROM commitments o WHERE o.source_id = s.id AND o.created_at < :c_to
-						AND o.updated_at < :c_to AND o.status NOT IN ('verified', 'cancelled'))` + db.noFlatten() + `) cand
-			JOIN commitments c ON c.source_id = cand.id
-			WHERE c.created_at < :c_to` + db.noFlatten() + `) x
-		JOIN sources s ON s.id = x.source_id
-		GROUP BY s.id, s.key, s.number, s.title, s.reply_doc_no, s.classification, s.handling_unit, s.deputies
-		HAVING SUM(CASE WHEN x.st = 'verified' THEN 1 ELSE 0 END) > 0
-			AND SUM(CASE WHEN x.st NOT IN ('verified', 'cancelled') THEN 1 ELSE 0 END) = 0
-		ORDER BY s.id`
-	query, args, err := db.named(q, p, nil)
+	if out, ok, err := db.snapshotOwed(ctx, p); err != nil || ok {
+		return out, err
+	}
+	query, args, err := db.named(secondReplyOwedSQL(db, true), p, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +141,36 @@ func (db *DB) ReportSecondReplyOwed(ctx context.Context, p ReportParams) ([]Repo
 		return nil, fmt.Errorf("report second replies: %w", err)
 	}
 	return out, nil
+}
+
+// secondReplyOwedSQL selects the sources all of whose commitments were
+// verified or cancelled, at least one verified, at the end of the period;
+// with current, only the B-class ones with no second reply by then (the
+// classification and the reply are current columns, so a month-end
+// snapshot keeps every source that qualifies by its commitments, and
+// filters them when read).
+func secondReplyOwedSQL(db *DB, current bool) string {
+	filter := ""
+	if current {
+		filter = `(s.classification LIKE 'B%' OR s.classification LIKE '乙%')
+					AND (s.second_reply_on IS NULL OR s.second_reply_on = '' OR s.second_reply_on >= :c_day) AND `
+	}
+	// Verified and cancelled are final, so a source with a commitment that
+	// is neither now, and has not changed since the instant, cannot
+	// qualify: that rules out most sources with one index probe each
+	// before any history is read.
+	return `SELECT s.id, s.key, s.number, s.title, s.reply_doc_no, s.classification, s.handling_unit, s.deputies, COUNT(*) AS n
+		FROM (SELECT c.source_id, ` + asOf("c", "st") + ` AS st
+			FROM (SELECT s.id FROM sources s
+				WHERE ` + filter + `NOT EXISTS (SELECT 1 FROM commitments o WHERE o.source_id = s.id AND o.created_at < :c_to
+						AND o.updated_at < :c_to AND o.status NOT IN ('verified', 'cancelled'))` + db.noFlatten() + `) cand
+			JOIN commitments c ON c.source_id = cand.id
+			WHERE c.created_at < :c_to` + db.noFlatten() + `) x
+		JOIN sources s ON s.id = x.source_id
+		GROUP BY s.id, s.key, s.number, s.title, s.reply_doc_no, s.classification, s.handling_unit, s.deputies
+		HAVING SUM(CASE WHEN x.st = 'verified' THEN 1 ELSE 0 END) > 0
+			AND SUM(CASE WHEN x.st NOT IN ('verified', 'cancelled') THEN 1 ELSE 0 END) = 0
+		ORDER BY s.id`
 }
 
 // PendingExtensionItem is an extension request waiting for a decision.

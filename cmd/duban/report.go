@@ -88,7 +88,7 @@ func reportEntries(p *parts) []scheduler.Entry {
 
 func (m *Main) reportCommand() *cobra.Command {
 	var month, format, out string
-	var send bool
+	var send, partial, rebuild bool
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "the monthly report (default: the month just ended); --send queues it for the supervision chat",
@@ -96,11 +96,15 @@ func (m *Main) reportCommand() *cobra.Command {
 stood at 24:00 on its last day. text, md and csv go to standard output unless --out
 names a file; xlsx and png need --out. --send queues the text, the xlsx and the png
 for telegram.supervision_chat_id once per month (duban serve delivers them); with
---send and no --format nothing is printed but a confirmation.`,
+--send and no --format nothing is printed but a confirmation. A month not yet
+over is refused unless --partial (then the report is as of now, and says so).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if !slices.Contains(report.Formats, format) {
 				return usagef("report: --format: want text, md, csv, xlsx or png, got %q", format)
+			}
+			if send && partial {
+				return usagef("report: --send 不能与 --partial 同用：月报在月底之后发送 (--send cannot be used with --partial)")
 			}
 			render := !send || c.Flags().Changed("format") || out != ""
 			if render && (format == "xlsx" || format == "png") && out == "" {
@@ -146,6 +150,7 @@ for telegram.supervision_chat_id once per month (duban serve delivers them); wit
 			}
 			opts := report.OptionsFor(cfg, mo)
 			opts.Logger = m.log()
+			opts.Now, opts.Partial, opts.Rebuild = m.Now(), partial, rebuild
 			progress("counting")
 			r, err := report.Build(c.Context(), db, opts)
 			if err != nil {
@@ -162,6 +167,8 @@ for telegram.supervision_chat_id once per month (duban serve delivers them); wit
 	c.Flags().StringVar(&month, "month", "", "the month, YYYY-MM (default: the month just ended)")
 	c.Flags().StringVar(&format, "format", "text", "text, md, csv, xlsx or png")
 	c.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output (required for xlsx and png)")
+	c.Flags().BoolVar(&partial, "partial", false, "a month not yet over: the figures so far, titled 截至 now")
+	c.Flags().BoolVar(&rebuild, "rebuild", false, "recount a past month instead of reading its month-end snapshot")
 	c.Flags().BoolVar(&send, "send", false, "queue the text, xlsx and png for the supervision chat (once per month)")
 	return c
 }

@@ -66,6 +66,18 @@ func TestReportCommand(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a month not yet over needs --partial", func(t *testing.T) {
+		if _, errs, code := tm.run("report", "--month", "2024-08"); code != 2 || !strings.Contains(errs, "--partial") {
+			t.Errorf("August on August 1: exit %d, stderr %q; want 2 naming --partial", code, errs)
+		}
+		out := tm.must("report", "--month", "2024-08", "--partial")
+		if !strings.Contains(out, "截至 2024年8月1日 09:00（Asia/Shanghai，本月尚未结束）") {
+			t.Errorf("partial:\n%s", out)
+		}
+		if _, _, code := tm.run("report", "--month", "2024-08", "--partial", "--send"); code != 2 {
+			t.Errorf("--partial --send: exit %d, want 2", code)
+		}
+	})
 	t.Run("--send queues the month's report once", func(t *testing.T) {
 		tm.env["DUBAN_TELEGRAM_SUPERVISION_CHAT_ID"] = "-100500"
 		defer delete(tm.env, "DUBAN_TELEGRAM_SUPERVISION_CHAT_ID")
