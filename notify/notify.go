@@ -16,13 +16,23 @@ import (
 // MaxTextLen is Telegram's limit on the length of one message, in characters.
 const MaxTextLen = 4096
 
-// Message is one thing to deliver to one chat.
+// Message is one thing to deliver to one chat (Telegram) or one address
+// (the other channels of SPEC §14).
 type Message struct {
 	ChatID int64
+	// Address is the recipient on a channel addressed by string: an e-mail
+	// address for email. Robots (WeCom, DingTalk) ignore it: the webhook
+	// is the notifier's own.
+	Address string
+	// Subject is the e-mail subject ("[督办] #12 …"); other channels ignore
+	// it.
+	Subject string
 	// Text is HTML (Telegram's HTML parse mode): user text in it must already
 	// be escaped with html.EscapeString.
 	Text string
-	// Buttons is an inline keyboard, rows of buttons.
+	// Buttons is an inline keyboard, rows of buttons. Channels that take
+	// no commands ignore them: their messages carry the signed action link
+	// in Text instead.
 	Buttons [][]Button
 	// Attachment, when set, is sent as a document or photo with Text as its
 	// caption (Text must then fit a caption: 1024 characters).
