@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Light is the traffic light (红黄绿灯) of a commitment, derived from its
 // status, its due date, the warning window and the time zone.
@@ -21,7 +24,9 @@ var Lights = []Light{Red, Yellow, Green, LDone, Grey}
 // ParseLight checks that s names a light.
 func ParseLight(s string) (Light, bool) {
 	for _, l := range Lights {
-		if string(l) == s {
+		// The machine name, the Chinese name (红灯) or its first
+		// character (红).
+		if zh := lightNames[l][0]; string(l) == s || zh == s || (l != LDone && l != Grey && strings.HasPrefix(zh, s) && s != "") {
 			return l, true
 		}
 	}

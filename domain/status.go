@@ -21,11 +21,11 @@ var Statuses = []Status{Open, InProgress, Done, Verified, Cancelled}
 // ParseStatus checks that s names a status.
 func ParseStatus(s string) (Status, error) {
 	for _, st := range Statuses {
-		if string(st) == s {
+		if string(st) == s || statusNames[st][0] == s {
 			return st, nil
 		}
 	}
-	return "", fmt.Errorf("unknown status %q: want one of open, in_progress, done, verified, cancelled", s)
+	return "", fmt.Errorf("unknown status %q: want one of open, in_progress, done, verified, cancelled (or 未启动, 进行中, 已完成, 已销号, 已撤销)", s)
 }
 
 // Closed reports whether the commitment needs no more chasing: done,

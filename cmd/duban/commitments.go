@@ -135,7 +135,7 @@ func (m *Main) listCommand() *cobra.Command {
 			}
 			now := m.Now()
 			sc := sourceCache{}
-			w := newListWriter(m.Stdout, format)
+			w := newListWriter(m.Stdout, format, m.lang())
 			// The table names people; JSON and CSV keep contact keys.
 			cts, err := db.Contacts(c.Context())
 			if err != nil {
@@ -186,12 +186,14 @@ type listWriter struct {
 	csv    *csv.Writer
 	// names maps contact keys to names for the table.
 	names map[string]string
+	// lang is the table's language (headers and values).
+	lang string
 }
 
-var listHeader = []string{"ID", "LIGHT", "DUE", "PROGRESS", "STATUS", "UNIT", "OWNERS", "TITLE"}
+var listHeader = []string{"id", "light", "due", "progress", "status", "unit", "owners", "title"}
 
-func newListWriter(w io.Writer, format string) *listWriter {
-	lw := &listWriter{w: w, format: format}
+func newListWriter(w io.Writer, format, lang string) *listWriter {
+	lw := &listWriter{w: w, format: format, lang: lang}
 	switch format {
 	case "json":
 		io.WriteString(w, "[")
@@ -226,13 +228,13 @@ func (lw *listWriter) write(it *item) error {
 	}
 	due := it.Due
 	if due == "" {
-		due = "ongoing"
+		due = word("ongoing", lw.lang)
 	}
 	if it.DaysOverdue > 0 {
-		due += fmt.Sprintf(" (+%dd)", it.DaysOverdue)
+		due += " (" + fmt.Sprintf(word("overdueDay", lw.lang), it.DaysOverdue) + ")"
 	}
-	lw.rows = append(lw.rows, []string{"#" + strconv.FormatInt(it.ID, 10), it.Light, due, strconv.Itoa(it.Progress) + "%",
-		it.Status, it.Unit, strings.Join(lw.ownerNames(it.Owners), "、"), it.Title})
+	lw.rows = append(lw.rows, []string{"#" + strconv.FormatInt(it.ID, 10), domain.LightName(domain.Light(it.Light), lw.lang), due,
+		strconv.Itoa(it.Progress) + "%", domain.StatusName(domain.Status(it.Status), lw.lang), it.Unit, strings.Join(lw.ownerNames(it.Owners), "、"), it.Title})
 	return nil
 }
 
@@ -248,7 +250,11 @@ func (lw *listWriter) close() error {
 		lw.csv.Flush()
 		return lw.csv.Error()
 	}
-	writeTable(lw.w, listHeader, lw.rows)
+	header := make([]string, len(listHeader))
+	for i, h := range listHeader {
+		header[i] = word(h, lw.lang)
+	}
+	writeTable(lw.w, header, lw.rows)
 	return nil
 }
 

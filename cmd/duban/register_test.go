@@ -281,7 +281,7 @@ func TestStatusCommands(t *testing.T) {
 			t.Fatal("cancel without reason accepted")
 		}
 		show := tm.must("show", "2")
-		for _, want := range []string{"status open → in_progress", "progress 50%", "done → in_progress", "照片不清", "in_progress → done", "done → verified"} {
+		for _, want := range []string{"状态 未启动 → 进行中", "进度 50%", "已完成 → 进行中", "照片不清", "进行中 → 已完成", "已完成 → 已销号"} {
 			if !strings.Contains(show, want) {
 				t.Errorf("show lacks %q:\n%s", want, show)
 			}
@@ -311,8 +311,8 @@ func TestListFiltersAndTable(t *testing.T) {
 		col := -1
 		for _, l := range lines {
 			i := strings.Index(l, "张国斌")
-			if strings.HasPrefix(l, "ID") {
-				i = strings.Index(l, "OWNERS")
+			if strings.HasPrefix(l, "编号") {
+				i = strings.Index(l, "责任人")
 			}
 			w := displayWidth(l[:i])
 			if col >= 0 && w != col {
@@ -322,6 +322,10 @@ func TestListFiltersAndTable(t *testing.T) {
 		}
 		if _, errs, code := tm.run("list", "--light", "purple"); code != 2 || !strings.Contains(errs, "purple") {
 			t.Fatalf("bad light: %d %s", code, errs)
+		}
+		// The values take the configured language's words too.
+		if out := tm.must("list", "--light", "红", "--status", "未启动"); !strings.Contains(out, "红灯") || strings.Contains(out, "绿灯") || !strings.Contains(out, "凤岗村") {
+			t.Fatalf("Chinese filters:\n%s", out)
 		}
 	})
 }

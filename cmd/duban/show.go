@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/mattn/go-runewidth"
 	"strconv"
 	"strings"
 
@@ -79,76 +80,83 @@ func (m *Main) printItem(it *item, names map[string]string) {
 		}
 		return key
 	}
+	lang := m.lang()
 	w := m.Stdout
+	// label pads a label to one width (a Chinese character is two
+	// columns), so the values line up in both languages.
+	label := func(key string) string {
+		return "  " + runewidth.FillRight(word("show."+key, lang)+":", 11)
+	}
 	fmt.Fprintf(w, "#%d %s\n", it.ID, it.Title)
-	fmt.Fprintf(w, "  key:       %s\n", it.Key)
+	fmt.Fprintf(w, "%s%s\n", label("key"), it.Key)
 	due := it.Due
 	if due == "" {
-		due = "none (ongoing)"
+		due = word("show.noDue", lang)
 	} else {
-		due += " (" + it.DuePrecision + ")"
+		due += " (" + word("prec."+it.DuePrecision, lang) + ")"
 	}
-	fmt.Fprintf(w, "  due:       %s\n", due)
-	light := it.Light
+	fmt.Fprintf(w, "%s%s\n", label("due"), due)
+	light := domain.LightName(domain.Light(it.Light), lang)
 	if it.DaysOverdue > 0 {
-		light += fmt.Sprintf(", %d days overdue", it.DaysOverdue)
+		light += ", " + fmt.Sprintf(word("show.overdue", lang), it.DaysOverdue)
 	}
-	fmt.Fprintf(w, "  status:    %s, %d%%, %s\n", it.Status, it.Progress, light)
-	fmt.Fprintf(w, "  unit:      %s\n", it.Unit)
+	fmt.Fprintf(w, "%s%s, %d%%, %s\n", label("status"), domain.StatusName(domain.Status(it.Status), lang), it.Progress, light)
+	fmt.Fprintf(w, "%s%s\n", label("unit"), it.Unit)
 	owners := make([]string, len(it.Owners))
 	for i, k := range it.Owners {
 		owners[i] = name(k)
 	}
-	fmt.Fprintf(w, "  owners:    %s\n", strings.Join(owners, "、"))
-	fmt.Fprintf(w, "  category:  %s (%s)\n", it.Category, it.Strength)
+	fmt.Fprintf(w, "%s%s\n", label("owners"), strings.Join(owners, "、"))
+	fmt.Fprintf(w, "%s%s (%s)\n", label("category"), it.Category, word(it.Strength, lang))
 	if it.TargetValue != nil || it.Target != "" {
 		tv := ""
 		if it.TargetValue != nil {
 			tv = strconv.FormatFloat(*it.TargetValue, 'f', -1, 64) + " " + it.TargetUnit
 		}
-		fmt.Fprintf(w, "  target:    %s %s\n", it.Target, tv)
+		fmt.Fprintf(w, "%s%s %s\n", label("target"), it.Target, tv)
 	}
 	if it.Source != nil {
-		fmt.Fprintf(w, "  source:    %s %s %s %s\n", it.Source.Key, it.Source.Number, it.Source.ReplyDocNo, it.Source.Classification)
+		fmt.Fprintf(w, "%s%s %s %s %s\n", label("source"), it.Source.Key, it.Source.Number, it.Source.ReplyDocNo, it.Source.Classification)
 	}
 	if it.Detail != "" {
-		fmt.Fprintf(w, "  detail:    %s\n", it.Detail)
+		fmt.Fprintf(w, "%s%s\n", label("detail"), it.Detail)
 	}
 	if it.Pending != nil {
 		late := ""
 		if it.Pending.Late {
-			late = " (filed late)"
+			late = word("show.late", lang)
 		}
-		fmt.Fprintf(w, "  pending extension to %s%s: %s\n", it.Pending.RequestedDue, late, it.Pending.Reason)
+		fmt.Fprintf(w, "  "+word("show.pending", lang)+"\n", it.Pending.RequestedDue, late, it.Pending.Reason)
 	}
 	if len(it.History) > 0 {
-		fmt.Fprintln(w, "  history:")
+		fmt.Fprintf(w, "  %s:\n", word("show.history", lang))
 	}
+	statusName := func(s string) string { return domain.StatusName(domain.Status(s), lang) }
 	for _, e := range it.History {
 		at := e.At.In(m.loc()).Format("2006-01-02 15:04")
 		var what string
 		switch e.Kind {
 		case "progress":
-			what = fmt.Sprintf("progress %d%%", *e.Percent)
+			what = fmt.Sprintf(word("ev.progress", lang), *e.Percent)
 		case "status":
-			what = fmt.Sprintf("status %s → %s", e.From, e.To)
+			what = fmt.Sprintf(word("ev.status", lang), statusName(e.From), statusName(e.To))
 		case "extension":
-			what = fmt.Sprintf("extension %s → %s, %s", e.OldDue, e.NewDue, e.State)
+			what = fmt.Sprintf(word("ev.extension", lang), e.OldDue, e.NewDue, word("ext."+e.State, lang))
 		case "notification":
 			kind, _, _ := strings.Cut(e.Note, " ")
-			what = "已发送" + domain.KindName(kind, "zh") + " sent " + domain.KindName(kind, "en")
+			what = fmt.Sprintf(word("ev.sent", lang), domain.KindName(kind, lang))
 			e.Note = ""
 		}
 		who := name(e.Actor)
 		if who == "" && e.Channel != "" {
 			who = e.Channel
 		}
-		line := fmt.Sprintf("    %s  %-28s %s", at, what, who)
+		line := "    " + at + "  " + runewidth.FillRight(what, 28) + " " + who
 		if e.Note != "" {
 			line += "  " + e.Note
 		}
 		if len(e.Evidence) > 0 {
-			line += "  evidence: " + strings.Join(e.Evidence, ", ")
+			line += "  " + word("show.evidence", lang) + ": " + strings.Join(e.Evidence, ", ")
 		}
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
