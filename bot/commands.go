@@ -29,7 +29,7 @@ func (h *Handler) start(ctx context.Context, r *request, cmd Command) []Out {
 	}
 	// A link code is single use, so a redelivered /start cannot link twice;
 	// the update is recorded after, so that it is not answered twice.
-	ct, err := h.db.UseLinkCode(ctx, cmd.Text, r.ChatID, r.UserID)
+	ct, prev, err := h.db.LinkWithCode(ctx, cmd.Text, r.ChatID, r.UserID)
 	if err == nil {
 		err = h.db.RecordUpdate(ctx, r.UpdateID)
 	}
@@ -47,7 +47,19 @@ func (h *Handler) start(ctx context.Context, r *request, cmd Command) []Out {
 	}
 	h.log.Info("telegram chat linked", "contact", ct.Key, "chat_id", r.ChatID, "user_id", r.UserID)
 	w := lang(ct.Language)
-	return r.reply(fmt.Sprintf(w.linked, esc(ct.Name), esc(ct.Key)))
+	out := r.reply(fmt.Sprintf(w.linked, esc(ct.Name), esc(ct.Key)))
+	// SPEC §12: the chat that spoke for the contact until now is told, and
+	// a supervisor or admin linked is announced to the supervision chat,
+	// so that a stolen code cannot take an account silently.
+	if prev != 0 {
+		out = append(out, Out{ChatID: prev, Text: fmt.Sprintf(w.unlinkedElsewhere, esc(ct.Name))})
+	}
+	if ct.Role != domain.Official && h.cfg.SupervisionChatID != 0 {
+		sw := lang(h.cfg.Language)
+		out = append(out, Out{ChatID: h.cfg.SupervisionChatID,
+			Text: fmt.Sprintf(sw.linkAnnounced, esc(ct.Name), esc(ct.Key), esc(sw.roles[ct.Role]), r.ChatID)})
+	}
+	return out
 }
 
 // help lists the commands this contact may use.

@@ -52,7 +52,7 @@ func (h *Handler) evidence(ctx context.Context, r *request, c *domain.Commitment
 // under the final name.
 func (h *Handler) saveEvidence(commitmentID int64, fileID, fileName string, data []byte) (string, error) {
 	dir := filepath.Join(h.cfg.EvidenceDir, strconv.FormatInt(commitmentID, 10))
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("evidence dir: %w", err)
 	}
 	ext := ".jpg" // photos have no name; Telegram serves them as JPEG

@@ -15,6 +15,7 @@ import (
 // fmt formats; every %s that takes user text gets it escaped by the caller.
 type words struct {
 	notFound, linkHow, linked, startLinked, startInGroup           string
+	unlinkedElsewhere, linkAnnounced                               string
 	codeUnknown, codeUsed, codeExpired                             string
 	unknownCmd, notCommand, fileHint, supervisorOnly, internal     string
 	usagePrefix                                                    string
@@ -79,20 +80,22 @@ func roleWords(lang string) map[domain.Role]string {
 
 // zh is the default language.
 var zh = &words{
-	notFound:       "未找到 #%d",
-	linkHow:        "本聊天尚未关联。请向督查室索取关联码，然后在与机器人的私聊中发送 /start 关联码。",
-	linked:         "关联成功：%s（%s）。发送 /help 查看可用命令。",
-	startLinked:    "您已关联为 %s（%s）。发送 /help 查看可用命令。",
-	startInGroup:   "请在与机器人的私聊中发送 /start 关联码。",
-	codeUnknown:    "关联码无效。请核对后重试，或向督查室索取新的关联码。",
-	codeUsed:       "该关联码已被使用。请向督查室索取新的关联码。",
-	codeExpired:    "该关联码已过期（有效期 72 小时）。请向督查室索取新的关联码。",
-	unknownCmd:     "未知命令 /%s。发送 /help 查看可用命令。",
-	notCommand:     "请发送命令，例如 /list。发送 /help 查看可用命令。",
-	fileHint:       "如需提交证据，请在照片或文件的说明中写 /done 编号 或 /progress 编号 百分比。",
-	supervisorOnly: "只有督查室可以使用 /%s。",
-	internal:       "出错了，请稍后再试。",
-	usagePrefix:    " 用法：",
+	notFound:          "未找到 #%d",
+	linkHow:           "本聊天尚未关联。请向督查室索取关联码，然后在与机器人的私聊中发送 /start 关联码。",
+	linked:            "关联成功：%s（%s）。发送 /help 查看可用命令。",
+	unlinkedElsewhere: "本聊天已不再代表 %s：该账号已在另一个 Telegram 聊天中关联。如非本人操作，请立即联系督查室。",
+	linkAnnounced:     "⚠️ %s（%s，%s）已关联 Telegram 聊天 %d。如非本人操作，请立即撤销并重新签发关联码。",
+	startLinked:       "您已关联为 %s（%s）。发送 /help 查看可用命令。",
+	startInGroup:      "请在与机器人的私聊中发送 /start 关联码。",
+	codeUnknown:       "关联码无效。请核对后重试，或向督查室索取新的关联码。",
+	codeUsed:          "该关联码已被使用。请向督查室索取新的关联码。",
+	codeExpired:       "该关联码已过期（有效期 72 小时）。请向督查室索取新的关联码。",
+	unknownCmd:        "未知命令 /%s。发送 /help 查看可用命令。",
+	notCommand:        "请发送命令，例如 /list。发送 /help 查看可用命令。",
+	fileHint:          "如需提交证据，请在照片或文件的说明中写 /done 编号 或 /progress 编号 百分比。",
+	supervisorOnly:    "只有督查室可以使用 /%s。",
+	internal:          "出错了，请稍后再试。",
+	usagePrefix:       " 用法：",
 	problems: map[Problem]string{
 		MissingID:      "缺少事项编号。",
 		BadID:          "事项编号 %s 无效。",
@@ -236,20 +239,22 @@ var zh = &words{
 
 // en is English, for contacts whose language is "en".
 var en = &words{
-	notFound:       "#%d not found",
-	linkHow:        "This chat is not linked. Ask the supervision office for a link code, then send /start CODE in a private chat with the bot.",
-	linked:         "Linked: %s (%s). Send /help for the commands.",
-	startLinked:    "You are linked as %s (%s). Send /help for the commands.",
-	startInGroup:   "Send /start CODE in a private chat with the bot.",
-	codeUnknown:    "Unknown link code. Check it, or ask the supervision office for a new one.",
-	codeUsed:       "This link code was already used. Ask the supervision office for a new one.",
-	codeExpired:    "This link code has expired (codes are valid for 72 hours). Ask the supervision office for a new one.",
-	unknownCmd:     "Unknown command /%s. Send /help for the commands.",
-	notCommand:     "Please send a command, such as /list. Send /help for the commands.",
-	fileHint:       "To attach evidence, caption the photo or file with /done ID or /progress ID PCT.",
-	supervisorOnly: "Only the supervision office may use /%s.",
-	internal:       "Something went wrong; please try again later.",
-	usagePrefix:    " Usage: ",
+	notFound:          "#%d not found",
+	linkHow:           "This chat is not linked. Ask the supervision office for a link code, then send /start CODE in a private chat with the bot.",
+	linked:            "Linked: %s (%s). Send /help for the commands.",
+	unlinkedElsewhere: "This chat no longer speaks for %s: the account was linked in another Telegram chat. If that was not you, tell the supervision office at once.",
+	linkAnnounced:     "⚠️ %s (%s, %s) linked Telegram chat %d. If that was not them, revoke it and issue a new link code.",
+	startLinked:       "You are linked as %s (%s). Send /help for the commands.",
+	startInGroup:      "Send /start CODE in a private chat with the bot.",
+	codeUnknown:       "Unknown link code. Check it, or ask the supervision office for a new one.",
+	codeUsed:          "This link code was already used. Ask the supervision office for a new one.",
+	codeExpired:       "This link code has expired (codes are valid for 72 hours). Ask the supervision office for a new one.",
+	unknownCmd:        "Unknown command /%s. Send /help for the commands.",
+	notCommand:        "Please send a command, such as /list. Send /help for the commands.",
+	fileHint:          "To attach evidence, caption the photo or file with /done ID or /progress ID PCT.",
+	supervisorOnly:    "Only the supervision office may use /%s.",
+	internal:          "Something went wrong; please try again later.",
+	usagePrefix:       " Usage: ",
 	problems: map[Problem]string{
 		MissingID:      "Missing the commitment id.",
 		BadID:          "Invalid id %s.",

@@ -155,7 +155,16 @@ func (db *DB) IssueLinkCode(ctx context.Context, contactKey string) (*LinkCode, 
 // The limit lives here, in the database, so that every front end and
 // every replica shares it.
 func (db *DB) UseLinkCode(ctx context.Context, code string, chatID, userID int64) (*domain.Contact, error) {
+	ct, _, err := db.LinkWithCode(ctx, code, chatID, userID)
+	return ct, err
+}
+
+// LinkWithCode is UseLinkCode that also returns the chat the contact was
+// linked to before (0: none, or the same chat), so that the bot can tell
+// that chat it no longer speaks for the contact (SPEC §12).
+func (db *DB) LinkWithCode(ctx context.Context, code string, chatID, userID int64) (*domain.Contact, int64, error) {
 	var ct *domain.Contact
+	var prev int64
 	err := db.tx(ctx, func(tx *sqlx.Tx) error {
 		now := db.now()
 		var failed int
@@ -166,7 +175,7 @@ func (db *DB) UseLinkCode(ctx context.Context, code string, chatID, userID int64
 		if failed >= MaxLinkAttempts {
 			return ErrLinkTooManyAttempts
 		}
-		err := db.useLinkCode(ctx, tx, code, chatID, userID, &ct)
+		err := db.useLinkCode(ctx, tx, code, chatID, userID, &ct, &prev)
 		var de *domain.Error
 		if errors.As(err, &de) {
 			return &linkFailure{err: err, chatID: chatID, at: now}
@@ -174,12 +183,15 @@ func (db *DB) UseLinkCode(ctx context.Context, code string, chatID, userID int64
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return ct, nil
+	if prev == chatID {
+		prev = 0
+	}
+	return ct, prev, nil
 }
 
-func (db *DB) useLinkCode(ctx context.Context, tx *sqlx.Tx, code string, chatID, userID int64, out **domain.Contact) error {
+func (db *DB) useLinkCode(ctx context.Context, tx *sqlx.Tx, code string, chatID, userID int64, out **domain.Contact, prev *int64) error {
 	if !linkCodeRE.MatchString(code) {
 		return ErrLinkCodeUnknown
 	}
@@ -202,6 +214,9 @@ func (db *DB) useLinkCode(ctx context.Context, tx *sqlx.Tx, code string, chatID,
 		return ErrLinkCodeUsed
 	case !now.Before(row.ExpiresAt.T):
 		return ErrLinkCodeExpired
+	}
+	if err := tx.GetContext(ctx, prev, tx.Rebind(`SELECT chat_id FROM contacts WHERE id = ?`), row.ContactID); err != nil {
+		return fmt.Errorf("use link code: %w", err)
 	}
 	if _, err := exec(ctx, tx, `UPDATE link_codes SET used_at = ? WHERE code = ?`, tm(now), code); err != nil {
 		return fmt.Errorf("use link code: %w", err)
