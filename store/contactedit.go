@@ -123,18 +123,16 @@ func contactID(ctx context.Context, tx *sqlx.Tx, key string) (int64, error) {
 
 // RemoveResult says what RemoveContact did.
 type RemoveResult struct {
-	Reassigned []int64 // ids of the open items handed to the successor
 	Kept       bool    // the history names the contact: kept, unlinked, marked removed
 }
 
 // RemoveContact removes the contact with key. While it owns open or
-// in-progress items it is refused, naming them, unless reassignTo names
-// the successor: those items are then handed over (the successor takes
-// the leaver's place among the owners). A contact that the history names
+// in-progress items it is refused, naming them: hand them over first with
+// the workflow's Reassign (`contact remove --reassign-to` does). A contact that the history names
 // (progress, status changes, extensions, closed items) is kept for the
 // audit trail, unlinked from Telegram and marked removed, so that it no
 // longer appears in lists; any other is deleted.
-func (db *DB) RemoveContact(ctx context.Context, key, reassignTo string) (RemoveResult, error) {
+func (db *DB) RemoveContact(ctx context.Context, key string) (RemoveResult, error) {
 	var res RemoveResult
 	err := db.tx(ctx, func(tx *sqlx.Tx) error {
 		id, err := contactID(ctx, tx, key)
@@ -147,33 +145,8 @@ func (db *DB) RemoveContact(ctx context.Context, key, reassignTo string) (Remove
 			return err
 		}
 		if len(open) > 0 {
-			if reassignTo == "" {
-				return domain.Errorf(domain.EINVALID, "%s 还负责 %d 项未办结事项 (%s)，请加 --reassign-to KEY 交给接任者 (owns %d open items: give --reassign-to KEY)",
-					key, len(open), idList(open), len(open))
-			}
-			to, err := contactID(ctx, tx, reassignTo)
-			if err != nil {
-				return err
-			}
-			if to == id {
-				return domain.Errorf(domain.EINVALID, "--reassign-to: %s is the contact being removed", reassignTo)
-			}
-			for _, cid := range open {
-				// The successor takes the leaver's position, unless
-				// already an owner of the item.
-				if _, err := exec(ctx, tx, `UPDATE commitment_owners SET contact_id = ? WHERE commitment_id = ? AND contact_id = ?
-					AND NOT EXISTS (SELECT 1 FROM commitment_owners x WHERE x.commitment_id = ? AND x.contact_id = ?)`,
-					to, cid, id, cid, to); err != nil {
-					return err
-				}
-				if _, err := exec(ctx, tx, `DELETE FROM commitment_owners WHERE commitment_id = ? AND contact_id = ?`, cid, id); err != nil {
-					return err
-				}
-				if _, err := exec(ctx, tx, `UPDATE commitments SET updated_at = ?, next_remind_at = ? WHERE id = ?`, tm(db.now()), rescan, cid); err != nil {
-					return err
-				}
-			}
-			res.Reassigned = open
+			return domain.Errorf(domain.EINVALID, "%s 还负责 %d 项未办结事项 (%s)，请加 --reassign-to KEY 交给接任者 (owns %d open items: give --reassign-to KEY)",
+				key, len(open), idList(open), len(open))
 		}
 		if _, err := exec(ctx, tx, `DELETE FROM link_codes WHERE contact_id = ?`, id); err != nil {
 			return err

@@ -63,13 +63,30 @@ func (m *Main) contactRemoveCommand() *cobra.Command {
 				if to, err = db.ResolveContact(c.Context(), to); err != nil {
 					return flagErr("--reassign-to", err, "")
 				}
+				if _, err := db.Contact(c.Context(), args[0]); err != nil {
+					return err
+				}
+				// The hand-over is the workflow's 转办: the same rule and
+				// the same notices as `duban reassign`, then the removal.
+				wf, err := m.workflow(c.Context())
+				if err != nil {
+					return err
+				}
+				a, err := m.actor(c.Context(), "")
+				if err != nil {
+					return err
+				}
+				n, err := wf.Reassign(c.Context(), a, args[0], to)
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					fmt.Fprintf(m.Stdout, "%d 项未办结事项已交给 %s (%d open items handed to %s)\n", n, to, n, to)
+				}
 			}
-			res, err := db.RemoveContact(c.Context(), args[0], to)
+			res, err := db.RemoveContact(c.Context(), args[0])
 			if err != nil {
 				return err
-			}
-			if len(res.Reassigned) > 0 {
-				fmt.Fprintf(m.Stdout, "%d 项未办结事项已交给 %s (%d open items handed to %s)\n", len(res.Reassigned), to, len(res.Reassigned), to)
 			}
 			if res.Kept {
 				fmt.Fprintf(m.Stdout, "已删除联系人 %s；历史记录保留其姓名 (contact %s removed; kept in the history)\n", args[0], args[0])
