@@ -123,7 +123,7 @@ func contactID(ctx context.Context, tx *sqlx.Tx, key string) (int64, error) {
 
 // RemoveResult says what RemoveContact did.
 type RemoveResult struct {
-	Kept       bool    // the history names the contact: kept, unlinked, marked removed
+	Kept bool // the history names the contact: kept, unlinked, marked removed
 }
 
 // RemoveContact removes the contact with key. While it owns open or
