@@ -55,6 +55,9 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		// One writer at a time is SQLite's rule; immediate transactions and a
 		// busy timeout make writers queue instead of failing.
 		sdb.SetMaxOpenConns(4)
+		// Each connection keeps its own page cache: an idle daemon lets
+		// them go rather than hold a report's or an import's pages.
+		sdb.SetConnMaxIdleTime(time.Minute)
 	} else {
 		sdb.SetMaxOpenConns(16)
 		sdb.SetMaxIdleConns(16)

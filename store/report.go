@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 	"time"
@@ -254,6 +255,10 @@ func (db *DB) sqliteReportQuery(ctx context.Context, query string, args []any) (
 		for _, q := range restore {
 			conn.ExecContext(context.Background(), q)
 		}
+		// The connection held a 64 MB cache and a map of the file: close
+		// it rather than give it back to the pool, so that its memory
+		// goes with it.
+		conn.Raw(func(any) error { return driver.ErrBadConn })
 		conn.Close()
 	}
 	rows, err := conn.QueryxContext(ctx, query, args...)
