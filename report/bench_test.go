@@ -29,7 +29,7 @@ func BenchmarkReport(b *testing.B) {
 		b.Run(backend, func(b *testing.B) {
 			db := storetest.Open(b, backend)
 			start := time.Now()
-			bulk{n: n, redEvery: 10}.load(b, db)
+			storetest.Bulk{N: n, RedEvery: 10}.Load(b, db)
 			b.Logf("%s: loaded %d commitments in %s", backend, n, time.Since(start).Round(time.Millisecond))
 			cfg := testConfig()
 			m, _ := ParseMonth("2024-06")
@@ -181,7 +181,7 @@ func TestBulkLoad(t *testing.T) {
 	got := map[string]Counts{}
 	var mu sync.Mutex
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		bulk{n: 2000, redEvery: 10}.load(t, db)
+		storetest.Bulk{N: 2000, RedEvery: 10}.Load(t, db)
 		r := build(t, db, "2024-06")
 		if r.Total.Cur.Red != 200 || r.Total.Cur.Items != 2000 {
 			t.Errorf("%d red of %d, want 200 of 2000", r.Total.Cur.Red, r.Total.Cur.Items)

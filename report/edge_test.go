@@ -75,7 +75,7 @@ func TestEdgeCases(t *testing.T) {
 	})
 	t.Run("10,000 red items keep the text under 4096 characters", func(t *testing.T) {
 		storetest.Each(t, func(t *testing.T, db *store.DB) {
-			bulk{n: 10000, redEvery: 1}.load(t, db)
+			storetest.Bulk{N: 10000, RedEvery: 1}.Load(t, db)
 			r := build(t, db, "2024-06")
 			if r.Total.Cur.Red != 10000 {
 				t.Fatalf("%d red, want 10000", r.Total.Cur.Red)

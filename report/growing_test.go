@@ -197,7 +197,7 @@ func TestMonthEndSnapshot(t *testing.T) {
 // register (unreachable owners, red items, sources owing a reply).
 func TestMonthEndSnapshotBulk(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		bulk{n: 2000, redEvery: 10}.load(t, db)
+		storetest.Bulk{N: 2000, RedEvery: 10}.Load(t, db)
 		setClock(db, at(2024, 7, 2, 9, 0)) // June has ended: its snapshot is kept
 		opts := OptionsFor(testConfig(), Month{2024, 6})
 		opts.Now = at(2024, 7, 2, 9, 0)
