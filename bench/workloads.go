@@ -182,31 +182,25 @@ func (b *bench) bot() {
 	}
 }
 
-// web: the register page, when a package has BenchmarkRegisterPage.
+// web: the workspace's pages (web.BenchmarkWeb) as a supervisor sees
+// them, through the whole handler: register first page, a filtered page
+// 20 pages deep, dashboard, item page.
 func (b *bench) web() {
-	out, _ := exec.Command("grep", "-rl", "--include=*_test.go", "func BenchmarkRegisterPage", ".").Output()
-	files := strings.Fields(string(out))
-	if len(files) == 0 {
-		b.add(row{workload: "web register page", duban: "no BenchmarkRegisterPage yet"})
-		return
-	}
-	pkg := "./" + filepath.Dir(strings.TrimPrefix(files[0], "./"))
-	res, err := b.goBench(pkg, "^BenchmarkRegisterPage$", "200x")
+	res, err := b.goBench("./web", "^BenchmarkWeb$", "200x")
 	if err != nil {
-		b.fail("web register page", err)
+		b.fail("web pages", err)
 	}
+	aims := map[string]float64{"register-first": 100, "register-filtered-deep": 100, "dashboard": 200, "item": 50}
 	for _, name := range sortedKeys(res) {
 		m := res[name]
-		p := strings.SplitN(name, "/", 2)
-		backend := ""
-		if len(p) == 2 {
-			backend = p[1]
+		p := strings.Split(strings.TrimPrefix(name, "BenchmarkWeb/"), "/")
+		if len(p) != 2 {
+			continue
 		}
-		r := row{workload: "web register page " + strings.TrimPrefix(name, "BenchmarkRegisterPage"), backend: backend, duban: ms(m["ns/op"] / 1e6)}
-		if v, ok := m["p99-ms"]; ok {
-			r.duban = fmt.Sprintf("%.2f / %.2f ms (p50 / p99)", m["p50-ms"], v)
-		}
-		b.add(r)
+		aim := aims[p[0]]
+		b.add(row{workload: fmt.Sprintf("web %s p50 / p99, %s", p[0], count(1_000_000*b.scale)), backend: p[1],
+			duban: fmt.Sprintf("%.2f / %.2f ms", m["p50-ms"], m["p99-ms"]), aim: fmt.Sprintf("p99 < %.0f ms", aim),
+			verdict: b.verdict(m["p99-ms"] < aim)})
 	}
 }
 
