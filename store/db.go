@@ -34,6 +34,8 @@ type DB struct {
 	dialect string
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+
+	dashboard dashboardCache
 }
 
 // Open connects to the database at rawURL: sqlite://PATH or

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"duban/domain"
@@ -53,9 +55,65 @@ func (db *DB) localDate(col string, off int) string {
 	return fmt.Sprintf("date(%s, '%+d seconds')", col, off)
 }
 
+// dashboardCache keeps the last figures DashboardByUnit computed, with
+// what they were computed for. One entry: it never grows.
+type dashboardCache struct {
+	mu       sync.Mutex
+	gen      int64
+	today    domain.Date
+	warnDays int
+	loc      *time.Location
+	at       time.Time
+	units    []UnitLights
+}
+
+// dashboardMaxAge bounds how long figures are kept even when no change
+// was counted: on PostgreSQL a change counted by a transaction that had
+// not yet committed when the figures were read would otherwise keep them
+// stale until the next change.
+const dashboardMaxAge = time.Minute
+
+// changeGeneration counts the changes to commitments that move the
+// dashboard's figures (status, due date, unit, closing; migration 00012).
+func (db *DB) changeGeneration(ctx context.Context) (int64, error) {
+	var n int64
+	q := `SELECT n FROM change_counters WHERE name = 'commitments'`
+	if db.dialect == Postgres {
+		q = `SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM commitments_changed`
+	}
+	err := db.db.GetContext(ctx, &n, q)
+	return n, err
+}
+
 // DashboardByUnit counts each unit's commitments by light as of today, in
-// one grouped query; the units are named, most red first.
+// one grouped query; the units are named, most red first. The figures are
+// kept until a commitment changes (or a minute has passed), so that a
+// dashboard over a million items does not scan them on every view.
 func (db *DB) DashboardByUnit(ctx context.Context, today domain.Date, warnDays int, loc *time.Location) ([]UnitLights, error) {
+	gen, err := db.changeGeneration(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
+	c := &db.dashboard
+	c.mu.Lock()
+	if c.units != nil && c.gen == gen && c.today == today && c.warnDays == warnDays && c.loc == loc && time.Since(c.at) < dashboardMaxAge {
+		out := slices.Clone(c.units)
+		c.mu.Unlock()
+		return out, nil
+	}
+	c.mu.Unlock()
+	start := time.Now()
+	out, err := db.dashboardByUnit(ctx, today, warnDays, loc)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.gen, c.today, c.warnDays, c.loc, c.at, c.units = gen, today, warnDays, loc, start, slices.Clone(out)
+	c.mu.Unlock()
+	return out, nil
+}
+
+func (db *DB) dashboardByUnit(ctx context.Context, today domain.Date, warnDays int, loc *time.Location) ([]UnitLights, error) {
 	_, off := time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, loc).Zone()
 	doneDay := db.localDate("COALESCE(c.last_progress_at, c.closed_at)", off)
 	t, w := today.String(), today.AddDays(warnDays).String()
