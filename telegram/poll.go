@@ -73,7 +73,7 @@ type PollerConfig struct {
 // crash before the change makes it be applied once, on restart.
 type Poller struct {
 	cfg PollerConfig
-	r   *bot.Responder
+	r   responder
 	log *slog.Logger
 }
 

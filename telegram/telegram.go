@@ -69,7 +69,7 @@ func NewTelegram(cfg TelegramConfig) (*Telegram, error) {
 		endpoint = tgbotapi.APIEndpoint
 	}
 	if strings.Count(endpoint, "%s") != 2 {
-		return nil, fmt.Errorf("telegram: endpoint %q: want two %%s, for the token and the method", Redact(endpoint, cfg.Token))
+		return nil, fmt.Errorf("telegram: endpoint %q: want two %%s, for the token and the method", redact(endpoint, cfg.Token))
 	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {

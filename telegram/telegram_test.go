@@ -434,7 +434,7 @@ func TestRedact(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Redact(tt.s, tt.token); got != tt.want {
+			if got := redact(tt.s, tt.token); got != tt.want {
 				t.Errorf("Redact = %q, want %q", got, tt.want)
 			}
 		})

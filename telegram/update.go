@@ -9,6 +9,19 @@ import (
 	"duban/bot"
 )
 
+// responder is how the transport calls into the bot: an update, as the
+// bot's own input, is applied once and answered. *bot.Responder is the
+// one duban uses; it answers through bot.Transport, which *Telegram
+// implements.
+type responder interface {
+	Respond(ctx context.Context, in bot.In)
+}
+
+var (
+	_ responder     = (*bot.Responder)(nil)
+	_ bot.Transport = (*Telegram)(nil)
+)
+
 // AllowedUpdates are the update kinds the bot asks Telegram for.
 var AllowedUpdates = []string{"message", "edited_message", "callback_query"}
 

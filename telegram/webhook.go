@@ -48,7 +48,7 @@ type WebhookConfig struct {
 type Webhook struct {
 	cfg    WebhookConfig
 	secret [32]byte
-	r      *bot.Responder
+	r      responder
 	log    *slog.Logger
 }
 
@@ -81,8 +81,8 @@ func (wh *Webhook) Register(ctx context.Context) error {
 		"url": wh.cfg.URL, "secret_token": wh.cfg.Secret, "allowed_updates": string(allowed),
 	})
 	if err != nil {
-		msg := Redact(err.Error(), wh.cfg.Telegram.token)
-		return fmt.Errorf("set telegram webhook: %s", Redact(msg, wh.cfg.Secret))
+		msg := redact(err.Error(), wh.cfg.Telegram.token)
+		return fmt.Errorf("set telegram webhook: %s", redact(msg, wh.cfg.Secret))
 	}
 	wh.log.Info("telegram webhook set", "url", wh.cfg.URL)
 	return nil
