@@ -1,8 +1,11 @@
 // Package bot is duban's Telegram bot: a transport-free command Handler
 // (parsing, authorisation and execution of the commands of SPEC §5 and of
-// the reminders' buttons), and the two ways updates reach it, a Poller
-// (getUpdates long polling, the offset kept in the database) and a
-// Webhook. `duban chat --as KEY` drives the same Handler from a terminal.
+// the reminders' buttons) and the Responder that applies an update once and
+// delivers its answers through a Transport. The Telegram transport
+// (duban/telegram) turns Bot API updates into In and hands them to the
+// Responder, from its Poller (getUpdates long polling, the offset kept in
+// the database) or its Webhook; this package imports no Telegram client.
+// `duban chat --as KEY` drives the same Handler from a terminal.
 //
 // # Commands
 //

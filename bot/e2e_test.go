@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"duban/bot"
 	"duban/domain"
 	"duban/notify"
-	"duban/notify/telegramtest"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram"
+	"duban/telegram/telegramtest"
 )
 
 // contains fails the test unless got contains every one of want.
@@ -37,7 +37,7 @@ func TestBotEndToEnd(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		x := newHarness(t, db)
-		x.start(bot.Hooks{})
+		x.start(telegram.Hooks{})
 		c1, c3, c4 := x.commitment(1), x.commitment(3), x.commitment(4)
 
 		t.Run("the command menu is set in Chinese and English", func(t *testing.T) {

@@ -22,7 +22,7 @@ type Reporter interface {
 }
 
 // Files downloads a file a user sent, by its Telegram file_id.
-// *notify.Telegram implements it (getFile, then the configured endpoint).
+// *telegram.Telegram implements it (getFile, then the configured endpoint).
 type Files interface {
 	DownloadFile(ctx context.Context, fileID string) ([]byte, error)
 }

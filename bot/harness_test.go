@@ -14,9 +14,9 @@ import (
 
 	"duban/bot"
 	"duban/domain"
-	"duban/notify"
-	"duban/notify/telegramtest"
 	"duban/store"
+	"duban/telegram"
+	"duban/telegram/telegramtest"
 )
 
 const (
@@ -119,7 +119,7 @@ type harness struct {
 	t        *testing.T
 	db       *store.DB
 	srv      *telegramtest.Server
-	tg       *notify.Telegram
+	tg       *telegram.Telegram
 	h        *bot.Handler
 	reporter *fakeReporter
 	logs     *syncBuffer
@@ -136,7 +136,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	seed(t, db)
 	x := &harness{t: t, db: db, srv: telegramtest.New(t, token), reporter: &fakeReporter{}, logs: &syncBuffer{}, evidence: t.TempDir()}
 	logger := slog.New(slog.NewTextHandler(x.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	tg, err := notify.NewTelegram(notify.TelegramConfig{Token: token, Endpoint: x.srv.Endpoint(), Logger: logger})
+	tg, err := telegram.NewTelegram(telegram.TelegramConfig{Token: token, Endpoint: x.srv.Endpoint(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 }
 
 // start runs a Poller until the test ends (or a hook stops it).
-func (x *harness) start(hooks bot.Hooks) {
+func (x *harness) start(hooks telegram.Hooks) {
 	x.t.Helper()
 	x.stored = make(chan int64, 100)
 	user := hooks.Stored
@@ -159,7 +159,7 @@ func (x *harness) start(hooks bot.Hooks) {
 		}
 		x.stored <- id
 	}
-	p, err := bot.NewPoller(bot.PollerConfig{Handler: x.h, DB: x.db, Telegram: x.tg, Hooks: hooks,
+	p, err := telegram.NewPoller(telegram.PollerConfig{Handler: x.h, DB: x.db, Telegram: x.tg, Hooks: hooks,
 		MinBackoff: 5 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(x.logs, nil))})
 	if err != nil {
 		x.t.Fatal(err)

@@ -7,10 +7,10 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"duban/bot"
-	"duban/notify/telegramtest"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram"
+	"duban/telegram/telegramtest"
 )
 
 // TestHostileInput sends malformed and hostile input through the fake Bot
@@ -19,7 +19,7 @@ import (
 func TestHostileInput(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		x := newHarness(t, db)
-		x.start(bot.Hooks{})
+		x.start(telegram.Hooks{})
 		x.link()
 		long := strings.Repeat("字", 5000)
 		const usage = "用法："
@@ -144,7 +144,7 @@ func TestHostileInput(t *testing.T) {
 func TestOutOfScopeLooksMissing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		x := newHarness(t, db)
-		x.start(bot.Hooks{})
+		x.start(telegram.Hooks{})
 		x.link()
 		before := snapshot(t, db)
 		for _, tmpl := range []string{"/show %s", "/progress %s 50 偷看", "/done %s", "/extend %s 2024-09-30 试探", "/进度 #%s 10"} {

@@ -1,17 +1,16 @@
 package bot
 
-import (
-	"context"
-	"fmt"
+import "slices"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"duban/notify"
-)
+// MenuCommand is one entry of the command menu a chat client shows.
+type MenuCommand struct {
+	Command     string // without the slash
+	Description string
+}
 
 // menu is the command list Telegram shows, per language. Telegram accepts
 // only Latin names here; the Chinese aliases work when typed.
-var menu = map[string][]tgbotapi.BotCommand{
+var menu = map[string][]MenuCommand{
 	"zh": {
 		{Command: "list", Description: "我的未完成事项（/列表）"},
 		{Command: "due", Description: "近期到期的事项：/due [天数]"},
@@ -44,19 +43,10 @@ var menu = map[string][]tgbotapi.BotCommand{
 	},
 }
 
-// RegisterCommands sets the command menu with setMyCommands: Chinese for
-// users whose Telegram speaks zh, English for everyone else (the default
-// list). setMyCommands answers true, so it goes through Request.
-func RegisterCommands(ctx context.Context, tg Transport) error {
-	bot := tg.BotContext(ctx)
-	for _, lang := range []string{"zh", ""} {
-		cfg := tgbotapi.NewSetMyCommands(menu[lang]...)
-		if lang != "" {
-			cfg = tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, menu[lang]...)
-		}
-		if _, err := bot.Request(cfg); err != nil {
-			return fmt.Errorf("set bot commands (%q): %s", lang, notify.Redact(err.Error(), bot.Token))
-		}
-	}
-	return nil
-}
+// MenuLanguages are the languages Menu has a list for, the default list
+// ("", for everyone else) last.
+func MenuLanguages() []string { return []string{"zh", ""} }
+
+// Menu returns the command list for lang, which the transport sets as the
+// chat client's menu (Telegram's setMyCommands).
+func Menu(lang string) []MenuCommand { return slices.Clone(menu[lang]) }

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"duban/bot"
-	"duban/notify"
-	"duban/notify/telegramtest"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram"
+	"duban/telegram/telegramtest"
 )
 
 var errKilled = errors.New("killed")
@@ -30,14 +30,14 @@ func progressRows(t *testing.T, db *store.DB) int {
 
 // crashAt runs the poller until the hook kills it at the first /progress
 // update, then restarts it, and returns the replies of the second life.
-func crashAt(t *testing.T, db *store.DB, kill func(h *bot.Hooks, id *atomic.Int64)) (x *harness, id int64, second result) {
+func crashAt(t *testing.T, db *store.DB, kill func(h *telegram.Hooks, id *atomic.Int64)) (x *harness, id int64, second result) {
 	x = newHarness(t, db)
-	x.start(bot.Hooks{})
+	x.start(telegram.Hooks{})
 	x.link()
 	x.stop()
 
 	var target atomic.Int64
-	var hooks bot.Hooks
+	var hooks telegram.Hooks
 	kill(&hooks, &target)
 	x.start(hooks)
 	id = int64(x.srv.PushText(zhangUser, telegramtest.User(zhangUser, "Z"), "/progress 1 40 第一次").UpdateID)
@@ -57,14 +57,14 @@ func crashAt(t *testing.T, db *store.DB, kill func(h *bot.Hooks, id *atomic.Int6
 	}
 
 	sent := len(x.srv.Sent())
-	x.start(bot.Hooks{}) // the restart: Telegram delivers the update again
+	x.start(telegram.Hooks{}) // the restart: Telegram delivers the update again
 	x.waitStored(id)
 	return x, id, result{Sent: x.srv.Sent()[sent:]}
 }
 
 func TestRestartAfterApplyDoesNotApplyTwice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		x, id, second := crashAt(t, db, func(h *bot.Hooks, target *atomic.Int64) {
+		x, id, second := crashAt(t, db, func(h *telegram.Hooks, target *atomic.Int64) {
 			h.AfterUpdate = func(got int64) error {
 				if got == target.Load() {
 					return errKilled
@@ -89,7 +89,7 @@ func TestRestartAfterApplyDoesNotApplyTwice(t *testing.T) {
 
 func TestRestartBeforeApplyAppliesOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		x, _, second := crashAt(t, db, func(h *bot.Hooks, target *atomic.Int64) {
+		x, _, second := crashAt(t, db, func(h *telegram.Hooks, target *atomic.Int64) {
 			h.BeforeUpdate = func(got int64) error {
 				if got == target.Load() {
 					return errKilled
@@ -113,15 +113,15 @@ func TestOnlyTheLeaderPolls(t *testing.T) {
 	x := newHarness(t, storetest.Open(t, store.SQLite))
 	var leader atomic.Bool
 	checked := make(chan struct{}, 100)
-	p, err := bot.NewPoller(bot.PollerConfig{Handler: x.h, DB: x.db, Telegram: x.tg, IdleWait: time.Millisecond,
-		Leader: bot.LeaderFunc(func() bool {
+	p, err := telegram.NewPoller(telegram.PollerConfig{Handler: x.h, DB: x.db, Telegram: x.tg, IdleWait: time.Millisecond,
+		Leader: telegram.LeaderFunc(func() bool {
 			select {
 			case checked <- struct{}{}:
 			default:
 			}
 			return leader.Load()
 		}),
-		Hooks: bot.Hooks{Stored: func(int64) { x.stored <- 0 }}})
+		Hooks: telegram.Hooks{Stored: func(int64) { x.stored <- 0 }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,15 +157,15 @@ func TestTokenNeverLogged(t *testing.T) {
 	srv := telegramtest.New(t, token)
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	tg, err := notify.NewTelegram(notify.TelegramConfig{Token: token, Endpoint: srv.Endpoint(), Logger: logger, Timeout: 2 * time.Second})
+	tg, err := telegram.NewTelegram(telegram.TelegramConfig{Token: token, Endpoint: srv.Endpoint(), Logger: logger, Timeout: 2 * time.Second,
+		Debug: true}) // tgbotapi logs every request and answer through its logger
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg.Bot().Debug = true // tgbotapi logs every request and answer through its logger
 	h := bot.New(bot.Config{DB: db, Location: shanghai, Files: tg, EvidenceDir: t.TempDir(), Logger: logger})
 	failures := make(chan error, 100)
-	p, _ := bot.NewPoller(bot.PollerConfig{Handler: h, DB: db, Telegram: tg, Logger: logger, MinBackoff: time.Millisecond,
-		MaxBackoff: 5 * time.Millisecond, Hooks: bot.Hooks{PollError: func(err error) { failures <- err }}})
+	p, _ := telegram.NewPoller(telegram.PollerConfig{Handler: h, DB: db, Telegram: tg, Logger: logger, MinBackoff: time.Millisecond,
+		MaxBackoff: 5 * time.Millisecond, Hooks: telegram.Hooks{PollError: func(err error) { failures <- err }}})
 	srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -186,7 +186,7 @@ func TestTokenNeverLogged(t *testing.T) {
 	if _, err := tg.DownloadFile(context.Background(), "PHOTO-1"); err == nil || strings.Contains(err.Error(), token) {
 		t.Errorf("download error %v", err)
 	}
-	if err := bot.RegisterCommands(context.Background(), tg); err == nil || strings.Contains(err.Error(), token) {
+	if err := telegram.RegisterCommands(context.Background(), tg); err == nil || strings.Contains(err.Error(), token) {
 		t.Errorf("setMyCommands error %v", err)
 	}
 	out := logs.String()

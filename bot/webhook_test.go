@@ -11,9 +11,9 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"duban/bot"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram"
 )
 
 const webhookSecret = "wh-Secret_0123456789"
@@ -25,13 +25,13 @@ func TestWebhook(t *testing.T) {
 		ct, _ := db.Contact(ctx, "zhang")
 		db.SetContactChat(ctx, ct.ID, zhangUser, zhangUser)
 
-		if _, err := bot.NewWebhook(bot.WebhookConfig{Handler: x.h, DB: db, Telegram: x.tg}); err == nil {
+		if _, err := telegram.NewWebhook(telegram.WebhookConfig{Handler: x.h, DB: db, Telegram: x.tg}); err == nil {
 			t.Error("a webhook without a secret was accepted")
 		}
-		var wh *bot.Webhook
+		var wh *telegram.Webhook
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { wh.ServeHTTP(w, r) }))
 		defer srv.Close()
-		wh, err := bot.NewWebhook(bot.WebhookConfig{Handler: x.h, DB: db, Telegram: x.tg, URL: srv.URL + "/tg", Secret: webhookSecret})
+		wh, err := telegram.NewWebhook(telegram.WebhookConfig{Handler: x.h, DB: db, Telegram: x.tg, URL: srv.URL + "/tg", Secret: webhookSecret})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ func TestWebhook(t *testing.T) {
 		post := func(method string, secret *string, body []byte) int {
 			req, _ := http.NewRequest(method, srv.URL+"/tg", bytes.NewReader(body))
 			if secret != nil {
-				req.Header.Set(bot.SecretHeader, *secret)
+				req.Header.Set(telegram.SecretHeader, *secret)
 			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {

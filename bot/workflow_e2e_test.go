@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"duban/bot"
 	"duban/domain"
 	"duban/notify"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram"
 )
 
 // deliver sends the pending outbox rows through the real Telegram client
@@ -43,7 +43,7 @@ func (x *harness) deliver() {
 func TestDoneReachesTheSupervisionChat(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		x := newHarness(t, db)
-		x.start(bot.Hooks{})
+		x.start(telegram.Hooks{})
 		x.link()
 
 		r := x.photo(zhangUser, []byte("jpeg bytes"), "/done 1 已完成复绿")

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"duban/notify/telegramtest"
+	"duban/telegram/telegramtest"
 )
 
 // shimTB lets the harness use telegramtest.New outside a test: the fake

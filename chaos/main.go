@@ -1,6 +1,6 @@
 // Command chaos is duban's chaos suite: it builds duban from the tree,
 // runs real `duban serve` processes against PostgreSQL and SQLite with
-// the fake Bot API (notify/telegramtest) on loopback, injects faults, and
+// the fake Bot API (telegram/telegramtest) on loopback, injects faults, and
 // prints one Markdown table of sent, lost, duplicated and recovery_s per
 // scenario. See chaos/README.md.
 //

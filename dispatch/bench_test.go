@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"duban/notify"
-	"duban/notify/telegramtest"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram/telegramtest"
 )
 
 // BenchmarkDispatch measures the outbox's throughput: b.N messages to 1,000
 // chats, from pending rows to recorded sent, with no rate limits. "telegram"
-// sends through the real notify.Telegram client to a fake Bot API that
+// sends through the real telegram.Telegram client to a fake Bot API that
 // answers at once; "noop" through a notifier that does nothing, which
 // measures the claim-and-record machinery alone, the figure to set beside
 // bench/river's no-op jobs. It reports msgs/s.

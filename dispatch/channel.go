@@ -19,8 +19,7 @@ import (
 // for /readyz.
 //
 // The constructor is a function, so that the channel works with whatever
-// builds the client (notify.NewTelegram today, a Telegram transport
-// package tomorrow).
+// builds the client (telegram.NewTelegram, or another channel's).
 type Channel struct {
 	// Name is the channel's name in errors and /readyz ("telegram").
 	Name string

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"duban/domain"
-	"duban/notify/telegramtest"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram/telegramtest"
 )
 
 // outcomes is an Observer that remembers the outcomes it is told.

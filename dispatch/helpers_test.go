@@ -11,8 +11,9 @@ import (
 	"time"
 
 	"duban/notify"
-	"duban/notify/telegramtest"
 	"duban/store"
+	"duban/telegram"
+	"duban/telegram/telegramtest"
 )
 
 const token = "123456:dispatch-TEST-token"
@@ -59,12 +60,12 @@ func (c *virtualClock) Advance(d time.Duration) {
 func (c *virtualClock) AdvanceTo(t time.Time) { c.Advance(t.Sub(c.Now())) }
 
 // fixture is a store, a fake Telegram and a dispatcher sending through the
-// real notify.Telegram client, all on one virtual clock.
+// real telegram.Telegram client, all on one virtual clock.
 type fixture struct {
 	t     *testing.T
 	db    *store.DB
 	srv   *telegramtest.Server
-	tg    *notify.Telegram
+	tg    *telegram.Telegram
 	clock *virtualClock
 	logs  *syncBuffer
 	d     *Dispatcher
@@ -82,9 +83,9 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	return f
 }
 
-func newTelegram(t testing.TB, srv *telegramtest.Server) *notify.Telegram {
+func newTelegram(t testing.TB, srv *telegramtest.Server) *telegram.Telegram {
 	t.Helper()
-	tg, err := notify.NewTelegram(notify.TelegramConfig{Token: token, Endpoint: srv.Endpoint(), Timeout: 10 * time.Second})
+	tg, err := telegram.NewTelegram(telegram.TelegramConfig{Token: token, Endpoint: srv.Endpoint(), Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"duban/notify/telegramtest"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram/telegramtest"
 )
 
 func TestACleanStopReleasesWhatItDidNotSendEvenAfterTheGrace(t *testing.T) {

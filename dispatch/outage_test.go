@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"duban/notify/telegramtest"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram/telegramtest"
 )
 
 // refuseUntil makes the fake Telegram drop every send until the virtual

@@ -1,7 +1,9 @@
-// Package notify sends messages to people: through Telegram's Bot API, or to
-// the console when no token is configured. A Notifier's error says whether
-// the send may be retried, so the dispatcher can keep retry state in the
-// outbox row rather than in a goroutine.
+// Package notify is the channel-neutral contract for sending messages to
+// people: Message, Notifier and the classified SendError, the console
+// notifier used when no token is configured, and splitting of long HTML
+// text. The Telegram notifier lives in duban/telegram. A Notifier's error
+// says whether the send may be retried, so the dispatcher can keep retry
+// state in the outbox row rather than in a goroutine.
 package notify
 
 import (

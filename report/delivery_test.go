@@ -9,9 +9,10 @@ import (
 
 	"duban/dispatch"
 	"duban/notify"
-	"duban/notify/telegramtest"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram"
+	"duban/telegram/telegramtest"
 )
 
 // stepClock is a dispatch.Clock whose Sleep moves time forward at once, so
@@ -81,7 +82,7 @@ func TestScheduledReportSentOnceAcrossRestart(t *testing.T) {
 		db.Now = clock.Now
 		fake := telegramtest.New(t, "42:report-token")
 		fake.SetNow(clock.Now)
-		tg, err := notify.NewTelegram(notify.TelegramConfig{Token: "42:report-token", Endpoint: fake.Endpoint()})
+		tg, err := telegram.NewTelegram(telegram.TelegramConfig{Token: "42:report-token", Endpoint: fake.Endpoint()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"duban/notify/telegramtest"
 	"duban/store"
+	"duban/telegram/telegramtest"
 )
 
 // botTestNow is the clock of these tests.

@@ -14,6 +14,7 @@ import (
 	"duban/remind"
 	"duban/scheduler"
 	"duban/store"
+	"duban/telegram"
 )
 
 // parts are the pieces serve and remind share.
@@ -24,7 +25,7 @@ type parts struct {
 	policy   remind.Policy
 	scanner  *scheduler.Scanner
 	notifier notify.Notifier
-	telegram *notify.Telegram // nil on the console, or while channel is not connected
+	telegram *telegram.Telegram // nil on the console, or while channel is not connected
 	// channel is set when Telegram was unreachable at start: the notifier
 	// that connects in the background (serve runs it).
 	channel    *dispatch.Channel
@@ -59,8 +60,8 @@ func (m *Main) build(ctx context.Context) (*parts, error) {
 	if cfg.Telegram.Token == "" {
 		p.notifier = notify.NewConsole(m.Stdout)
 	} else {
-		tcfg := notify.TelegramConfig{Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint, Logger: log}
-		tg, err := notify.NewTelegram(tcfg)
+		tcfg := telegram.TelegramConfig{Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint, Logger: log}
+		tg, err := telegram.NewTelegram(tcfg)
 		var se *notify.SendError
 		switch {
 		case err == nil:
@@ -69,7 +70,7 @@ func (m *Main) build(ctx context.Context) (*parts, error) {
 			// Unreachable, not refused: start anyway and connect in the
 			// background (SPEC §4); messages wait in the outbox.
 			p.channel = dispatch.NewChannel("telegram", nil, err, func(context.Context) (notify.Notifier, error) {
-				return notify.NewTelegram(tcfg)
+				return telegram.NewTelegram(tcfg)
 			})
 			p.channel.Logger = log
 			p.notifier = p.channel

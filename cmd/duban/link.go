@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"duban/config"
-	"duban/notify"
+	"duban/telegram"
 )
 
 // linkCommand is `duban contact link KEY`: it issues a single-use code,
@@ -57,7 +57,7 @@ func (m *Main) botUsername(ctx context.Context, cfg *config.Config) (name, why s
 	}
 	done := make(chan result, 1)
 	go func() {
-		tg, err := notify.NewTelegram(notify.TelegramConfig{Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint,
+		tg, err := telegram.NewTelegram(telegram.TelegramConfig{Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint,
 			Timeout: 10 * time.Second, Logger: m.log()})
 		if err != nil {
 			done <- result{err: err}
@@ -68,7 +68,7 @@ func (m *Main) botUsername(ctx context.Context, cfg *config.Config) (name, why s
 	select {
 	case r := <-done:
 		if r.err != nil {
-			// notify's errors never contain the token.
+			// telegram's errors never contain the token.
 			return "<bot>", "could not ask Telegram for the bot's username (" + r.err.Error() + ")"
 		}
 		return r.name, ""

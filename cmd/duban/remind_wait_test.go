@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"duban/notify/telegramtest"
 	"duban/store"
+	"duban/telegram/telegramtest"
 )
 
 // stepClock is a virtual clock for Main: Sleep moves it forward.

@@ -15,6 +15,7 @@ import (
 	"duban/metrics"
 	"duban/notify"
 	"duban/scheduler"
+	"duban/telegram"
 )
 
 // shutdownGrace bounds how long serve takes to stop after SIGINT/SIGTERM.
@@ -84,7 +85,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if ch := p.channel; ch != nil {
 		// Telegram was unreachable: the bot starts when it connects.
 		ch.OnConnect = func(n notify.Notifier) {
-			tg, ok := n.(*notify.Telegram)
+			tg, ok := n.(*telegram.Telegram)
 			if !ok {
 				return
 			}

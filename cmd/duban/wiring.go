@@ -7,6 +7,7 @@ import (
 
 	"duban/bot"
 	"duban/scheduler"
+	"duban/telegram"
 )
 
 // scheduledReports are the digest and monthly report jobs.
@@ -27,7 +28,7 @@ func (m *Main) startBot(ctx context.Context, p *parts, sched *scheduler.Schedule
 	hc.Reporter = serveReporter(p)
 	h := bot.New(hc)
 	if cfg.Telegram.Mode == "webhook" {
-		wh, err := bot.NewWebhook(bot.WebhookConfig{Handler: h, DB: p.db, Telegram: p.telegram,
+		wh, err := telegram.NewWebhook(telegram.WebhookConfig{Handler: h, DB: p.db, Telegram: p.telegram,
 			URL: cfg.Telegram.Webhook.URL, Secret: cfg.Telegram.Webhook.Secret, Logger: p.log})
 		if err != nil {
 			return 0, usagef("telegram.webhook: %v", err)
@@ -39,8 +40,8 @@ func (m *Main) startBot(ctx context.Context, p *parts, sched *scheduler.Schedule
 		p.log.Info("telegram webhook", slog.String("listen", cfg.Telegram.Webhook.Listen))
 		return 1, nil
 	}
-	poller, err := bot.NewPoller(bot.PollerConfig{Handler: h, DB: p.db, Telegram: p.telegram,
-		Leader: bot.LeaderFunc(sched.IsLeader), Logger: p.log})
+	poller, err := telegram.NewPoller(telegram.PollerConfig{Handler: h, DB: p.db, Telegram: p.telegram,
+		Leader: telegram.LeaderFunc(sched.IsLeader), Logger: p.log})
 	if err != nil {
 		return 0, err
 	}

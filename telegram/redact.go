@@ -1,4 +1,4 @@
-package notify
+package telegram
 
 import (
 	"errors"
@@ -12,9 +12,9 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// Redact replaces every occurrence of token in s, raw or URL-escaped, with
+// redact replaces every occurrence of token in s, raw or URL-escaped, with
 // "***". An empty token leaves s as it is.
-func Redact(s, token string) string {
+func redact(s, token string) string {
 	if token == "" {
 		return s
 	}
@@ -35,16 +35,16 @@ func redactError(err error, token string) error {
 		return err
 	}
 	msg := err.Error()
-	if Redact(msg, token) == msg {
+	if redact(msg, token) == msg {
 		return err
 	}
 	if ue, ok := err.(*url.Error); ok {
-		clean := &url.Error{Op: ue.Op, URL: Redact(ue.URL, token), Err: ue.Err}
-		if e := clean.Error(); Redact(e, token) == e {
+		clean := &url.Error{Op: ue.Op, URL: redact(ue.URL, token), Err: ue.Err}
+		if e := clean.Error(); redact(e, token) == e {
 			return clean
 		}
 	}
-	return &redactedError{msg: Redact(msg, token), orig: err}
+	return &redactedError{msg: redact(msg, token), orig: err}
 }
 
 // redactedError hides an error whose message held the token. It answers
@@ -97,7 +97,7 @@ func (l *redactingLogger) Printf(format string, v ...any) { l.emit(fmt.Sprintf(f
 func (l *redactingLogger) emit(s string) {
 	l.mu.RLock()
 	for _, t := range l.tokens {
-		s = Redact(s, t)
+		s = redact(s, t)
 	}
 	out := l.out
 	l.mu.RUnlock()

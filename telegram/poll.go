@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -8,12 +8,12 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"duban/notify"
+	"duban/bot"
 	"duban/store"
 )
 
 // DefaultPollTimeout is how long one getUpdates long poll waits. It must
-// stay below the Telegram client's HTTP timeout (notify's default is
+// stay below the Telegram client's HTTP timeout (this package's default is
 // 30 s), or every quiet poll would end in a client timeout.
 const DefaultPollTimeout = 25 * time.Second
 
@@ -46,9 +46,9 @@ type Hooks struct {
 
 // PollerConfig configures a Poller.
 type PollerConfig struct {
-	Handler  *Handler
+	Handler  *bot.Handler
 	DB       *store.DB
-	Telegram Transport
+	Telegram *Telegram
 	// Leader gates polling; nil polls always (a single replica).
 	Leader Leader
 	// PollTimeout is the long-poll wait (DefaultPollTimeout when zero).
@@ -73,14 +73,14 @@ type PollerConfig struct {
 // crash before the change makes it be applied once, on restart.
 type Poller struct {
 	cfg PollerConfig
-	r   *responder
+	r   responder
 	log *slog.Logger
 }
 
 // NewPoller returns a Poller; Run starts it.
 func NewPoller(cfg PollerConfig) (*Poller, error) {
 	if cfg.Handler == nil || cfg.DB == nil || cfg.Telegram == nil {
-		return nil, errors.New("bot poller: handler, database and telegram are required")
+		return nil, errors.New("telegram poller: handler, database and telegram are required")
 	}
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = DefaultPollTimeout
@@ -102,7 +102,7 @@ func NewPoller(cfg PollerConfig) (*Poller, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("component", "bot.poller")
-	return &Poller{cfg: cfg, log: log, r: &responder{h: cfg.Handler, db: cfg.DB, tg: cfg.Telegram, log: log}}, nil
+	return &Poller{cfg: cfg, log: log, r: bot.NewResponder(cfg.Handler, cfg.DB, cfg.Telegram, log)}, nil
 }
 
 // Run registers the command menu, removes any webhook (Telegram refuses
@@ -112,9 +112,8 @@ func (p *Poller) Run(ctx context.Context) error {
 	if err := RegisterCommands(ctx, p.cfg.Telegram); err != nil {
 		p.log.Warn("telegram command menu not set", "err", err.Error())
 	}
-	bot := p.cfg.Telegram.BotContext(ctx)
-	if _, err := bot.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
-		p.log.Warn("telegram webhook not removed", "err", notify.Redact(err.Error(), bot.Token))
+	if err := p.cfg.Telegram.deleteWebhook(ctx); err != nil {
+		p.log.Warn("telegram webhook not removed", "err", err.Error())
 	}
 	backoff := time.Duration(0)
 	lastErr := ""
@@ -136,7 +135,8 @@ func (p *Poller) Run(ctx context.Context) error {
 			if errors.As(err, &hookErr) {
 				return hookErr.err
 			}
-			msg := notify.Redact(err.Error(), bot.Token)
+			// The transport's errors never contain the token.
+			msg := err.Error()
 			if msg != lastErr {
 				p.log.Warn("telegram poll failed", "err", msg)
 				lastErr = msg
@@ -170,11 +170,7 @@ func (e *hookError) Error() string { return "hook: " + e.err.Error() }
 // poll runs one getUpdates and handles what it returns, storing the offset
 // after each update.
 func (p *Poller) poll(ctx context.Context, offset int64) error {
-	cfg := tgbotapi.UpdateConfig{Limit: 100, Timeout: int(p.cfg.PollTimeout / time.Second), AllowedUpdates: AllowedUpdates}
-	if offset > 0 {
-		cfg.Offset = int(offset + 1)
-	}
-	updates, err := p.cfg.Telegram.BotContext(ctx).GetUpdates(cfg)
+	updates, err := p.cfg.Telegram.getUpdates(ctx, offset, p.cfg.PollTimeout)
 	if err != nil {
 		return err
 	}
@@ -192,7 +188,9 @@ func (p *Poller) poll(ctx context.Context, offset int64) error {
 				return &hookError{err}
 			}
 		}
-		p.r.handle(ctx, u)
+		if in, ok := FromUpdate(u); ok {
+			p.r.Respond(ctx, in)
+		}
 		if h := p.cfg.Hooks.AfterUpdate; h != nil {
 			if err := h(id); err != nil {
 				return &hookError{err}
@@ -218,4 +216,11 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-t.C:
 	}
+}
+
+// deleteWebhook removes any webhook (deleteWebhook answers true: Request).
+// The error never contains the token.
+func (t *Telegram) deleteWebhook(ctx context.Context) error {
+	_, err := t.botContext(ctx).Request(tgbotapi.DeleteWebhookConfig{})
+	return redactError(err, t.token)
 }

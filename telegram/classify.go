@@ -1,4 +1,4 @@
-package notify
+package telegram
 
 import (
 	"errors"
@@ -7,9 +7,11 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"duban/notify"
 )
 
-// classify turns an error from tgbotapi into a *SendError whose message
+// classify turns an error from tgbotapi into a *notify.SendError whose message
 // does not contain token.
 //
 // Telegram's answers arrive as tgbotapi.Error. Uploads (sendDocument,
@@ -18,36 +20,36 @@ import (
 // from the description ("Too Many Requests: …", "Forbidden: …") when it is
 // missing. Anything that is not an answer from Telegram (network errors,
 // timeouts, a cancelled context, an unreadable body) is Temporary.
-func classify(err error, token string) *SendError {
+func classify(err error, token string) *notify.SendError {
 	safe := redactError(err, token)
 	var api tgbotapi.Error
 	if p := (*tgbotapi.Error)(nil); errors.As(err, &p) {
 		api = *p
 	} else if !errors.As(err, &api) {
-		return &SendError{Failure: Temporary, Err: safe}
+		return &notify.SendError{Failure: notify.Temporary, Err: safe}
 	}
 	code := api.Code
 	if code == 0 {
 		code = inferCode(api.Message)
 	}
-	se := &SendError{Err: safe}
+	se := &notify.SendError{Err: safe}
 	switch {
 	case code == http.StatusTooManyRequests || api.RetryAfter > 0:
-		se.Failure = RateLimited
+		se.Failure = notify.RateLimited
 		se.RetryAfter = time.Duration(api.RetryAfter) * time.Second
 	case api.MigrateToChatID != 0:
-		se.Failure = Migrated
+		se.Failure = notify.Migrated
 		se.MigrateTo = api.MigrateToChatID
 	case code == http.StatusForbidden:
-		se.Failure = Unreachable
+		se.Failure = notify.Unreachable
 	case code == http.StatusBadRequest && strings.Contains(strings.ToLower(api.Message), "chat not found"):
-		se.Failure = Unreachable
+		se.Failure = notify.Unreachable
 	case code >= 500:
-		se.Failure = Temporary
+		se.Failure = notify.Temporary
 	case code >= 400:
-		se.Failure = Permanent
+		se.Failure = notify.Permanent
 	default:
-		se.Failure = Temporary
+		se.Failure = notify.Temporary
 	}
 	return se
 }

@@ -9,7 +9,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"duban/notify/telegramtest"
+	"duban/telegram/telegramtest"
 )
 
 func TestRouting(t *testing.T) {

@@ -1,4 +1,4 @@
-package notify
+package telegram
 
 import (
 	"bytes"
@@ -16,7 +16,8 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"duban/notify/telegramtest"
+	"duban/notify"
+	"duban/telegram/telegramtest"
 )
 
 const testToken = "123456:AAF-secret_TOKEN-value"
@@ -61,8 +62,8 @@ func TestNewTelegram(t *testing.T) {
 		if got := tg.Username(); got != "test_bot" {
 			t.Errorf("Username() = %q, want test_bot", got)
 		}
-		if tg.Bot() == nil || tg.Bot().Self.ID != 123456 {
-			t.Errorf("Bot().Self = %+v, want id 123456", tg.Bot().Self)
+		if tg.bot == nil || tg.bot.Self.ID != 123456 {
+			t.Errorf("bot.Self = %+v, want id 123456", tg.bot.Self)
 		}
 	})
 	t.Run("a rejected token is a permanent error without the token", func(t *testing.T) {
@@ -72,7 +73,7 @@ func TestNewTelegram(t *testing.T) {
 			t.Fatal("NewTelegram succeeded with a wrong token")
 		}
 		assertNoToken(t, err)
-		if f := Classify(err).Failure; f != Permanent {
+		if f := notify.Classify(err).Failure; f != notify.Permanent {
 			t.Errorf("failure = %v, want permanent", f)
 		}
 	})
@@ -84,7 +85,7 @@ func TestNewTelegram(t *testing.T) {
 			t.Fatal("NewTelegram succeeded against a closed server")
 		}
 		assertNoToken(t, err)
-		if f := Classify(err).Failure; f != Temporary {
+		if f := notify.Classify(err).Failure; f != notify.Temporary {
 			t.Errorf("failure = %v, want temporary", f)
 		}
 	})
@@ -97,19 +98,19 @@ func TestNewTelegram(t *testing.T) {
 }
 
 func TestTelegramSend(t *testing.T) {
-	buttons := [][]Button{{{Text: "Done", Data: "done:12"}, {Text: "Progress", Data: "progress:12"}}, {{Text: "Extension", Data: "extend:12"}}}
+	buttons := [][]notify.Button{{{Text: "Done", Data: "done:12"}, {Text: "Progress", Data: "progress:12"}}, {{Text: "Extension", Data: "extend:12"}}}
 	long := longLines(10000)
 	hard := strings.Repeat("岗", 9000)
 	photo := pngBytes(t)
 	tests := []struct {
 		name  string
-		msg   Message
-		check func(t *testing.T, res Result, sent []telegramtest.SentMessage)
+		msg   notify.Message
+		check func(t *testing.T, res notify.Result, sent []telegramtest.SentMessage)
 	}{
 		{
 			name: "a message arrives in HTML parse mode with its buttons",
-			msg:  Message{ChatID: 42, Text: "<b>#12</b> 凤岗村复绿 &amp; 清运", Buttons: buttons},
-			check: func(t *testing.T, res Result, sent []telegramtest.SentMessage) {
+			msg:  notify.Message{ChatID: 42, Text: "<b>#12</b> 凤岗村复绿 &amp; 清运", Buttons: buttons},
+			check: func(t *testing.T, res notify.Result, sent []telegramtest.SentMessage) {
 				if len(sent) != 1 {
 					t.Fatalf("sent %d messages, want 1", len(sent))
 				}
@@ -131,15 +132,15 @@ func TestTelegramSend(t *testing.T) {
 		},
 		{
 			name: "a 10,000-character text is split at line boundaries into parts that fit",
-			msg:  Message{ChatID: 42, Text: long, Buttons: buttons},
-			check: func(t *testing.T, res Result, sent []telegramtest.SentMessage) {
+			msg:  notify.Message{ChatID: 42, Text: long, Buttons: buttons},
+			check: func(t *testing.T, res notify.Result, sent []telegramtest.SentMessage) {
 				if len(sent) < 3 {
 					t.Fatalf("sent %d messages, want at least 3", len(sent))
 				}
 				var all strings.Builder
 				for i, m := range sent {
-					if UTF16Len(m.Text) > MaxTextLen {
-						t.Errorf("part %d has %d UTF-16 units", i, UTF16Len(m.Text))
+					if notify.UTF16Len(m.Text) > notify.MaxTextLen {
+						t.Errorf("part %d has %d UTF-16 units", i, notify.UTF16Len(m.Text))
 					}
 					if i < len(sent)-1 && !strings.HasSuffix(m.Text, "\n") {
 						t.Errorf("part %d does not end at a line boundary", i)
@@ -159,12 +160,12 @@ func TestTelegramSend(t *testing.T) {
 		},
 		{
 			name: "a single 9000-character line is split hard",
-			msg:  Message{ChatID: 42, Text: hard},
-			check: func(t *testing.T, _ Result, sent []telegramtest.SentMessage) {
+			msg:  notify.Message{ChatID: 42, Text: hard},
+			check: func(t *testing.T, _ notify.Result, sent []telegramtest.SentMessage) {
 				var lens []int
 				var all strings.Builder
 				for _, m := range sent {
-					lens = append(lens, UTF16Len(m.Text))
+					lens = append(lens, notify.UTF16Len(m.Text))
 					all.WriteString(m.Text)
 				}
 				if fmt.Sprint(lens) != "[4096 4096 808]" || all.String() != hard {
@@ -174,9 +175,9 @@ func TestTelegramSend(t *testing.T) {
 		},
 		{
 			name: "a document goes with the text as its caption",
-			msg: Message{ChatID: -100200, Text: "<b>2024-05</b> report", Buttons: buttons,
-				Attachment: &Attachment{Kind: Document, Name: "report.xlsx", Data: []byte("PK\x03\x04xlsx")}},
-			check: func(t *testing.T, res Result, sent []telegramtest.SentMessage) {
+			msg: notify.Message{ChatID: -100200, Text: "<b>2024-05</b> report", Buttons: buttons,
+				Attachment: &notify.Attachment{Kind: notify.Document, Name: "report.xlsx", Data: []byte("PK\x03\x04xlsx")}},
+			check: func(t *testing.T, res notify.Result, sent []telegramtest.SentMessage) {
 				if len(sent) != 1 {
 					t.Fatalf("sent %d messages, want 1", len(sent))
 				}
@@ -194,8 +195,8 @@ func TestTelegramSend(t *testing.T) {
 		},
 		{
 			name: "a photo goes as a photo",
-			msg:  Message{ChatID: -100200, Text: "chart", Attachment: &Attachment{Kind: Photo, Name: "chart.png", Data: photo}},
-			check: func(t *testing.T, _ Result, sent []telegramtest.SentMessage) {
+			msg:  notify.Message{ChatID: -100200, Text: "chart", Attachment: &notify.Attachment{Kind: notify.Photo, Name: "chart.png", Data: photo}},
+			check: func(t *testing.T, _ notify.Result, sent []telegramtest.SentMessage) {
 				if len(sent) != 1 || sent[0].Method != "sendPhoto" || !bytes.Equal(sent[0].FileData, photo) || sent[0].Caption != "chart" {
 					t.Errorf("sent %+v", sent)
 				}
@@ -203,9 +204,9 @@ func TestTelegramSend(t *testing.T) {
 		},
 		{
 			name: "a text too long for a caption is sent first and the file after it without one",
-			msg: Message{ChatID: -100200, Text: strings.Repeat("逾期事项\n", 300), Buttons: buttons,
-				Attachment: &Attachment{Kind: Document, Name: "report.csv", Data: []byte("a,b\n")}},
-			check: func(t *testing.T, res Result, sent []telegramtest.SentMessage) {
+			msg: notify.Message{ChatID: -100200, Text: strings.Repeat("逾期事项\n", 300), Buttons: buttons,
+				Attachment: &notify.Attachment{Kind: notify.Document, Name: "report.csv", Data: []byte("a,b\n")}},
+			check: func(t *testing.T, res notify.Result, sent []telegramtest.SentMessage) {
 				if len(sent) != 2 || sent[0].Method != "sendMessage" || sent[1].Method != "sendDocument" {
 					t.Fatalf("sent %d messages, want a text then a document", len(sent))
 				}
@@ -232,8 +233,8 @@ func TestTelegramSend(t *testing.T) {
 
 func TestTelegramSendEmptyTextIsPermanent(t *testing.T) {
 	tg, srv := newTelegram(t, 0)
-	_, err := tg.Send(context.Background(), Message{ChatID: 42, Text: " \n"})
-	if se := Classify(err); err == nil || se.Failure != Permanent {
+	_, err := tg.Send(context.Background(), notify.Message{ChatID: 42, Text: " \n"})
+	if se := notify.Classify(err); err == nil || se.Failure != notify.Permanent {
 		t.Fatalf("Send(blank) = %v, want a permanent error", err)
 	}
 	if n := len(srv.Calls("sendMessage")); n != 0 {
@@ -242,43 +243,43 @@ func TestTelegramSendEmptyTextIsPermanent(t *testing.T) {
 }
 
 func TestTelegramSendFailures(t *testing.T) {
-	doc := &Attachment{Kind: Document, Name: "r.xlsx", Data: []byte("x")}
+	doc := &notify.Attachment{Kind: notify.Document, Name: "r.xlsx", Data: []byte("x")}
 	tests := []struct {
 		name       string
 		method     string
 		fault      telegramtest.Fault
-		attachment *Attachment
+		attachment *notify.Attachment
 		timeout    time.Duration
-		want       Failure
+		want       notify.Failure
 		retryAfter time.Duration
 		migrateTo  int64
 	}{
-		{name: "429 is rate limited with its retry_after", method: "sendMessage", fault: telegramtest.TooManyRequests(5), want: RateLimited, retryAfter: 5 * time.Second},
-		{name: "429 on an upload, which tgbotapi returns with code 0, is rate limited", method: "sendDocument", attachment: doc, fault: telegramtest.TooManyRequests(7), want: RateLimited, retryAfter: 7 * time.Second},
-		{name: "a blocked bot is unreachable", method: "sendMessage", fault: telegramtest.Blocked(), want: Unreachable},
-		{name: "a blocked bot on an upload is unreachable", method: "sendDocument", attachment: doc, fault: telegramtest.Blocked(), want: Unreachable},
-		{name: "chat not found is unreachable", method: "sendMessage", fault: telegramtest.ChatNotFound(), want: Unreachable},
-		{name: "a migrated group is migrated with the new id", method: "sendMessage", fault: telegramtest.MigratedTo(-1001234567890), want: Migrated, migrateTo: -1001234567890},
-		{name: "a migrated group on an upload is migrated", method: "sendDocument", attachment: doc, fault: telegramtest.MigratedTo(-1009), want: Migrated, migrateTo: -1009},
-		{name: "another 400 is permanent", method: "sendMessage", fault: telegramtest.Fault{Code: 400, Description: "Bad Request: message is too long"}, want: Permanent},
-		{name: "another 400 on an upload is permanent", method: "sendDocument", attachment: doc, fault: telegramtest.Fault{Code: 400, Description: "Bad Request: file must be non-empty"}, want: Permanent},
-		{name: "500 is temporary", method: "sendMessage", fault: telegramtest.ServerError(500), want: Temporary},
-		{name: "502 is temporary", method: "sendMessage", fault: telegramtest.ServerError(502), want: Temporary},
-		{name: "an answer slower than the timeout is temporary", method: "sendMessage", fault: telegramtest.Slow(10 * time.Second), timeout: 200 * time.Millisecond, want: Temporary},
-		{name: "a dropped connection is temporary", method: "sendMessage", fault: telegramtest.Drop(), want: Temporary},
-		{name: "a dropped connection on an upload is temporary", method: "sendDocument", attachment: doc, fault: telegramtest.Drop(), want: Temporary},
+		{name: "429 is rate limited with its retry_after", method: "sendMessage", fault: telegramtest.TooManyRequests(5), want: notify.RateLimited, retryAfter: 5 * time.Second},
+		{name: "429 on an upload, which tgbotapi returns with code 0, is rate limited", method: "sendDocument", attachment: doc, fault: telegramtest.TooManyRequests(7), want: notify.RateLimited, retryAfter: 7 * time.Second},
+		{name: "a blocked bot is unreachable", method: "sendMessage", fault: telegramtest.Blocked(), want: notify.Unreachable},
+		{name: "a blocked bot on an upload is unreachable", method: "sendDocument", attachment: doc, fault: telegramtest.Blocked(), want: notify.Unreachable},
+		{name: "chat not found is unreachable", method: "sendMessage", fault: telegramtest.ChatNotFound(), want: notify.Unreachable},
+		{name: "a migrated group is migrated with the new id", method: "sendMessage", fault: telegramtest.MigratedTo(-1001234567890), want: notify.Migrated, migrateTo: -1001234567890},
+		{name: "a migrated group on an upload is migrated", method: "sendDocument", attachment: doc, fault: telegramtest.MigratedTo(-1009), want: notify.Migrated, migrateTo: -1009},
+		{name: "another 400 is permanent", method: "sendMessage", fault: telegramtest.Fault{Code: 400, Description: "Bad Request: message is too long"}, want: notify.Permanent},
+		{name: "another 400 on an upload is permanent", method: "sendDocument", attachment: doc, fault: telegramtest.Fault{Code: 400, Description: "Bad Request: file must be non-empty"}, want: notify.Permanent},
+		{name: "500 is temporary", method: "sendMessage", fault: telegramtest.ServerError(500), want: notify.Temporary},
+		{name: "502 is temporary", method: "sendMessage", fault: telegramtest.ServerError(502), want: notify.Temporary},
+		{name: "an answer slower than the timeout is temporary", method: "sendMessage", fault: telegramtest.Slow(10 * time.Second), timeout: 200 * time.Millisecond, want: notify.Temporary},
+		{name: "a dropped connection is temporary", method: "sendMessage", fault: telegramtest.Drop(), want: notify.Temporary},
+		{name: "a dropped connection on an upload is temporary", method: "sendDocument", attachment: doc, fault: telegramtest.Drop(), want: notify.Temporary},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tg, srv := newTelegram(t, tt.timeout)
 			srv.FailNext(tt.method, 42, tt.fault)
 			start := time.Now()
-			_, err := tg.Send(context.Background(), Message{ChatID: 42, Text: "hello", Attachment: tt.attachment})
+			_, err := tg.Send(context.Background(), notify.Message{ChatID: 42, Text: "hello", Attachment: tt.attachment})
 			if err == nil {
 				t.Fatal("Send succeeded")
 			}
 			assertNoToken(t, err)
-			var se *SendError
+			var se *notify.SendError
 			if !errors.As(err, &se) {
 				t.Fatalf("error %T is not a *SendError: %v", err, err)
 			}
@@ -309,11 +310,11 @@ func TestTelegramSendRespectsContext(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { <-arrived; cancel() }()
 		start := time.Now()
-		_, err := tg.Send(ctx, Message{ChatID: 42, Text: "hello"})
+		_, err := tg.Send(ctx, notify.Message{ChatID: 42, Text: "hello"})
 		if elapsed := time.Since(start); elapsed > 5*time.Second {
 			t.Fatalf("Send returned after %v", elapsed)
 		}
-		if !errors.Is(err, context.Canceled) || Classify(err).Failure != Temporary {
+		if !errors.Is(err, context.Canceled) || notify.Classify(err).Failure != notify.Temporary {
 			t.Errorf("Send = %v, want a temporary error that is context.Canceled", err)
 		}
 		assertNoToken(t, err)
@@ -322,7 +323,7 @@ func TestTelegramSendRespectsContext(t *testing.T) {
 		tg, srv := newTelegram(t, 0)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := tg.Send(ctx, Message{ChatID: 42, Text: "hello"})
+		_, err := tg.Send(ctx, notify.Message{ChatID: 42, Text: "hello"})
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("Send = %v, want context.Canceled", err)
 		}
@@ -363,9 +364,9 @@ func TestTokenNeverLeaks(t *testing.T) {
 	srv.Close()
 
 	t.Run("a send to an unreachable server fails without the token", func(t *testing.T) {
-		for _, m := range []Message{
+		for _, m := range []notify.Message{
 			{ChatID: 42, Text: "hello"},
-			{ChatID: 42, Text: "report", Attachment: &Attachment{Kind: Document, Name: "r.csv", Data: []byte("x")}},
+			{ChatID: 42, Text: "report", Attachment: &notify.Attachment{Kind: notify.Document, Name: "r.csv", Data: []byte("x")}},
 		} {
 			_, err := tg.Send(context.Background(), m)
 			if err == nil {
@@ -375,7 +376,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 			if !strings.Contains(err.Error(), "bot***") {
 				t.Errorf("error %q does not show the redacted URL", err)
 			}
-			if f := Classify(err).Failure; f != Temporary {
+			if f := notify.Classify(err).Failure; f != notify.Temporary {
 				t.Errorf("failure = %v, want temporary", f)
 			}
 		}
@@ -390,7 +391,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	t.Run("tgbotapi's own log lines are redacted", func(t *testing.T) {
 		// GetUpdatesChan logs its errors, request URL and all, through the
 		// package logger.
-		bot := tg.Bot()
+		bot := tg.bot
 		bot.GetUpdatesChan(tgbotapi.NewUpdate(0))
 		deadline := time.Now().Add(5 * time.Second)
 		for !strings.Contains(logs.String(), "Failed to get updates") && time.Now().Before(deadline) {
@@ -417,7 +418,7 @@ func TestTelegramDownloadFile(t *testing.T) {
 	if err != nil || string(got) != "evidence" {
 		t.Fatalf("DownloadFile = %q, %v; want evidence", got, err)
 	}
-	if _, err := tg.DownloadFile(context.Background(), "nope"); Classify(err).Failure != Permanent {
+	if _, err := tg.DownloadFile(context.Background(), "nope"); notify.Classify(err).Failure != notify.Permanent {
 		t.Errorf("DownloadFile(unknown) = %v, want a permanent error", err)
 	}
 }
@@ -433,9 +434,21 @@ func TestRedact(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Redact(tt.s, tt.token); got != tt.want {
+			if got := redact(tt.s, tt.token); got != tt.want {
 				t.Errorf("Redact = %q, want %q", got, tt.want)
 			}
 		})
 	}
+}
+
+// longLines builds about n characters of numbered lines mixing ASCII,
+// Chinese and emoji (as notify's split tests do).
+func longLines(n int) string {
+	var b strings.Builder
+	for i := 0; notify.UTF16Len(b.String()) < n; i++ {
+		b.WriteString("第")
+		b.WriteString(strings.Repeat("x", i%50))
+		b.WriteString(" 凤岗村 👍\n")
+	}
+	return b.String()
 }

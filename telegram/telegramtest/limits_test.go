@@ -7,7 +7,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"duban/notify/telegramtest"
+	"duban/telegram/telegramtest"
 )
 
 // clock is a settable clock for SetNow.

@@ -1,4 +1,4 @@
-package notify
+package telegram
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"duban/domain"
+	"duban/notify"
 )
 
 // MaxCaptionLen is Telegram's limit on a file caption, in characters
@@ -40,6 +41,8 @@ type TelegramConfig struct {
 	Timeout time.Duration
 	// Logger receives the notifier's logs and tgbotapi's (redacted).
 	Logger *slog.Logger
+	// Debug makes tgbotapi log every request and answer (redacted).
+	Debug bool
 }
 
 // Telegram is a Notifier that sends through the Telegram Bot API.
@@ -51,7 +54,7 @@ type Telegram struct {
 	log          *slog.Logger
 }
 
-var _ Notifier = (*Telegram)(nil)
+var _ notify.Notifier = (*Telegram)(nil)
 
 // NewTelegram connects to the Bot API and checks the token with getMe (as
 // every tgbotapi constructor does). Its errors never contain the token; a
@@ -66,7 +69,7 @@ func NewTelegram(cfg TelegramConfig) (*Telegram, error) {
 		endpoint = tgbotapi.APIEndpoint
 	}
 	if strings.Count(endpoint, "%s") != 2 {
-		return nil, fmt.Errorf("telegram: endpoint %q: want two %%s, for the token and the method", Redact(endpoint, cfg.Token))
+		return nil, fmt.Errorf("telegram: endpoint %q: want two %%s, for the token and the method", redact(endpoint, cfg.Token))
 	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {
@@ -88,6 +91,7 @@ func NewTelegram(cfg TelegramConfig) (*Telegram, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram getMe: %w", classify(err, cfg.Token))
 	}
+	bot.Debug = cfg.Debug
 	return &Telegram{
 		bot:          bot,
 		client:       client,
@@ -106,16 +110,12 @@ func fileEndpoint(api string) string {
 	return tgbotapi.FileEndpoint
 }
 
-// Bot is the underlying client, for getUpdates, answerCallbackQuery and
-// the like. Its requests are bounded by the timeout but not by a context;
-// see BotContext.
-func (t *Telegram) Bot() *tgbotapi.BotAPI { return t.bot }
-
 // Username is the bot's @username, without the @.
 func (t *Telegram) Username() string { return t.bot.Self.UserName }
 
-// BotContext returns a copy of the client whose requests are cancelled
-// with ctx.
+// botContext returns a copy of the client whose requests are cancelled
+// with ctx. The raw client stays in this package: everything that speaks
+// the Bot API (and so holds the token) is here.
 //
 // tgbotapi has no context support: its requests are built with
 // http.NewRequest and sent with BotAPI.Client. A shared transport holding
@@ -125,7 +125,7 @@ func (t *Telegram) Username() string { return t.bot.Self.UserName }
 // copy of the BotAPI whose Client puts ctx on every request, so
 // cancellation aborts the HTTP exchange itself. The copy shares the token,
 // endpoint and bot identity, and is cheap.
-func (t *Telegram) BotContext(ctx context.Context) *tgbotapi.BotAPI {
+func (t *Telegram) botContext(ctx context.Context) *tgbotapi.BotAPI {
 	b := *t.bot
 	b.Client = ctxClient{ctx: ctx, c: t.client}
 	return &b
@@ -150,12 +150,12 @@ func (c ctxClient) Do(req *http.Request) (*http.Response, error) {
 // A failure part-way through a split message is returned as the error of
 // the whole; a retry sends the parts already delivered again (delivery is
 // at least once).
-func (t *Telegram) Send(ctx context.Context, m Message) (Result, error) {
+func (t *Telegram) Send(ctx context.Context, m notify.Message) (notify.Result, error) {
 	if err := ctx.Err(); err != nil {
-		return Result{}, &SendError{Failure: Temporary, Err: err}
+		return notify.Result{}, &notify.SendError{Failure: notify.Temporary, Err: err}
 	}
-	bot := t.BotContext(ctx)
-	kb := Keyboard(m.Buttons)
+	bot := t.botContext(ctx)
+	kb := keyboard(m.Buttons)
 	if m.Attachment != nil {
 		return t.sendAttachment(bot, m, kb)
 	}
@@ -163,18 +163,18 @@ func (t *Telegram) Send(ctx context.Context, m Message) (Result, error) {
 }
 
 // sendText sends text in parts, kb on the last.
-func (t *Telegram) sendText(bot *tgbotapi.BotAPI, chat int64, text string, kb *tgbotapi.InlineKeyboardMarkup) (Result, error) {
+func (t *Telegram) sendText(bot *tgbotapi.BotAPI, chat int64, text string, kb *tgbotapi.InlineKeyboardMarkup) (notify.Result, error) {
 	var parts []string
-	for _, p := range SplitText(text, MaxTextLen) {
+	for _, p := range notify.SplitText(text, notify.MaxTextLen) {
 		// Telegram refuses a message that is only whitespace.
 		if strings.TrimSpace(p) != "" {
 			parts = append(parts, p)
 		}
 	}
 	if len(parts) == 0 {
-		return Result{}, &SendError{Failure: Permanent, Err: errors.New("message text is empty")}
+		return notify.Result{}, &notify.SendError{Failure: notify.Permanent, Err: errors.New("message text is empty")}
 	}
-	var res Result
+	var res notify.Result
 	for i, p := range parts {
 		cfg := tgbotapi.NewMessage(chat, p)
 		cfg.ParseMode = tgbotapi.ModeHTML
@@ -183,7 +183,7 @@ func (t *Telegram) sendText(bot *tgbotapi.BotAPI, chat int64, text string, kb *t
 		}
 		msg, err := bot.Send(cfg)
 		if err != nil {
-			return Result{}, t.failed(chat, "sendMessage", err)
+			return notify.Result{}, t.failed(chat, "sendMessage", err)
 		}
 		if i == 0 {
 			res.MessageID = msg.MessageID
@@ -193,13 +193,13 @@ func (t *Telegram) sendText(bot *tgbotapi.BotAPI, chat int64, text string, kb *t
 	return res, nil
 }
 
-func (t *Telegram) sendAttachment(bot *tgbotapi.BotAPI, m Message, kb *tgbotapi.InlineKeyboardMarkup) (Result, error) {
-	var res Result
+func (t *Telegram) sendAttachment(bot *tgbotapi.BotAPI, m notify.Message, kb *tgbotapi.InlineKeyboardMarkup) (notify.Result, error) {
+	var res notify.Result
 	caption := m.Text
-	if UTF16Len(caption) > MaxCaptionLen {
+	if notify.UTF16Len(caption) > MaxCaptionLen {
 		first, err := t.sendText(bot, m.ChatID, m.Text, nil)
 		if err != nil {
-			return Result{}, err
+			return notify.Result{}, err
 		}
 		res, caption = first, ""
 	}
@@ -215,7 +215,7 @@ func (t *Telegram) sendAttachment(bot *tgbotapi.BotAPI, m Message, kb *tgbotapi.
 	}
 	var cfg tgbotapi.Chattable
 	method := "sendDocument"
-	if a.Kind == Photo {
+	if a.Kind == notify.Photo {
 		method = "sendPhoto"
 		c := tgbotapi.NewPhoto(m.ChatID, file)
 		c.Caption = caption
@@ -239,7 +239,7 @@ func (t *Telegram) sendAttachment(bot *tgbotapi.BotAPI, m Message, kb *tgbotapi.
 	}
 	msg, err := bot.Send(cfg)
 	if err != nil {
-		return Result{}, t.failed(m.ChatID, method, err)
+		return notify.Result{}, t.failed(m.ChatID, method, err)
 	}
 	if res.MessageID == 0 {
 		res.MessageID = msg.MessageID
@@ -250,14 +250,14 @@ func (t *Telegram) sendAttachment(bot *tgbotapi.BotAPI, m Message, kb *tgbotapi.
 
 // failed classifies err; the dispatcher decides what to log, once per
 // change.
-func (t *Telegram) failed(chat int64, method string, err error) *SendError {
+func (t *Telegram) failed(chat int64, method string, err error) *notify.SendError {
 	se := classify(err, t.token)
 	t.log.Debug("telegram send failed", "chat_id", chat, "method", method, "failure", se.Failure.String(), "err", se.Err.Error())
 	return se
 }
 
-// Keyboard turns rows of buttons into an inline keyboard; nil for none.
-func Keyboard(rows [][]Button) *tgbotapi.InlineKeyboardMarkup {
+// keyboard turns rows of buttons into an inline keyboard; nil for none.
+func keyboard(rows [][]domain.Button) *tgbotapi.InlineKeyboardMarkup {
 	var kb [][]tgbotapi.InlineKeyboardButton
 	for _, row := range rows {
 		var r []tgbotapi.InlineKeyboardButton
@@ -278,7 +278,7 @@ func Keyboard(rows [][]Button) *tgbotapi.InlineKeyboardMarkup {
 // by its file_id: getFile, then a GET on the file endpoint derived from the
 // configured API endpoint. Errors never contain the token.
 func (t *Telegram) DownloadFile(ctx context.Context, fileID string) ([]byte, error) {
-	f, err := t.BotContext(ctx).GetFile(tgbotapi.FileConfig{FileID: fileID})
+	f, err := t.botContext(ctx).GetFile(tgbotapi.FileConfig{FileID: fileID})
 	if err != nil {
 		return nil, fmt.Errorf("get file: %w", classify(err, t.token))
 	}

@@ -12,7 +12,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"duban/notify/telegramtest"
+	"duban/telegram/telegramtest"
 )
 
 const token = "777000:fake-TOKEN_value"

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"duban/notify"
+	"duban/bot"
 	"duban/store"
 )
 
@@ -30,9 +30,9 @@ var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
 // WebhookConfig configures a Webhook.
 type WebhookConfig struct {
-	Handler  *Handler
+	Handler  *bot.Handler
 	DB       *store.DB
-	Telegram Transport
+	Telegram *Telegram
 	// URL is the public HTTPS URL Telegram posts updates to
 	// (telegram.webhook.url).
 	URL string
@@ -48,14 +48,14 @@ type WebhookConfig struct {
 type Webhook struct {
 	cfg    WebhookConfig
 	secret [32]byte
-	r      *responder
+	r      responder
 	log    *slog.Logger
 }
 
 // NewWebhook checks the configuration and returns a Webhook.
 func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
 	if cfg.Handler == nil || cfg.DB == nil || cfg.Telegram == nil {
-		return nil, errors.New("bot webhook: handler, database and telegram are required")
+		return nil, errors.New("telegram webhook: handler, database and telegram are required")
 	}
 	if !secretRE.MatchString(cfg.Secret) {
 		return nil, errors.New("telegram.webhook.secret: want 1-256 characters of A-Z, a-z, 0-9, _ and -")
@@ -66,7 +66,7 @@ func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
 	}
 	log = log.With("component", "bot.webhook")
 	return &Webhook{cfg: cfg, secret: sha256.Sum256([]byte(cfg.Secret)), log: log,
-		r: &responder{h: cfg.Handler, db: cfg.DB, tg: cfg.Telegram, log: log}}, nil
+		r: bot.NewResponder(cfg.Handler, cfg.DB, cfg.Telegram, log)}, nil
 }
 
 // Register sets the command menu and the webhook, with its secret_token.
@@ -77,13 +77,12 @@ func (wh *Webhook) Register(ctx context.Context) error {
 		wh.log.Warn("telegram command menu not set", "err", err.Error())
 	}
 	allowed, _ := json.Marshal(AllowedUpdates)
-	bot := wh.cfg.Telegram.BotContext(ctx)
-	_, err := bot.MakeRequest("setWebhook", tgbotapi.Params{
+	_, err := wh.cfg.Telegram.botContext(ctx).MakeRequest("setWebhook", tgbotapi.Params{
 		"url": wh.cfg.URL, "secret_token": wh.cfg.Secret, "allowed_updates": string(allowed),
 	})
 	if err != nil {
-		msg := notify.Redact(err.Error(), bot.Token)
-		return fmt.Errorf("set telegram webhook: %s", notify.Redact(msg, wh.cfg.Secret))
+		msg := redact(err.Error(), wh.cfg.Telegram.token)
+		return fmt.Errorf("set telegram webhook: %s", redact(msg, wh.cfg.Secret))
 	}
 	wh.log.Info("telegram webhook set", "url", wh.cfg.URL)
 	return nil
@@ -121,7 +120,9 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	// together, and the answers should go out.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), time.Minute)
 	defer cancel()
-	wh.r.handle(ctx, u)
+	if in, ok := FromUpdate(u); ok {
+		wh.r.Respond(ctx, in)
+	}
 	w.WriteHeader(http.StatusOK)
 }
 

@@ -8,7 +8,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"duban/notify/telegramtest"
+	"duban/telegram/telegramtest"
 )
 
 func TestGetUpdatesOffsets(t *testing.T) {
