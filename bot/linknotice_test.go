@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"duban/bot"
 	"duban/store"
 	"duban/store/storetest"
+	"duban/telegram"
 )
 
 // SPEC §12: linking a contact that another chat spoke for tells that chat,
@@ -16,7 +16,7 @@ import (
 func TestLinkNotices(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		x := newHarness(t, db)
-		x.start(bot.Hooks{})
+		x.start(telegram.Hooks{})
 		lc, err := db.IssueLinkCode(context.Background(), "wang")
 		if err != nil {
 			t.Fatal(err)
