@@ -17,6 +17,7 @@ type words struct {
 	notFound, linkHow, linked, startLinked, startInGroup           string
 	codeUnknown, codeUsed, codeExpired                             string
 	unknownCmd, notCommand, fileHint, supervisorOnly, internal     string
+	webLink, webOff, webInGroup                                    string
 	usagePrefix                                                    string
 	problems                                                       map[Problem]string
 	pastDate                                                       string
@@ -84,6 +85,9 @@ var zh = &words{
 	linked:         "关联成功：%s（%s）。发送 /help 查看可用命令。",
 	startLinked:    "您已关联为 %s（%s）。发送 /help 查看可用命令。",
 	startInGroup:   "请在与机器人的私聊中发送 /start 关联码。",
+	webLink:        "督办台账登录链接（仅限本人，只能使用一次，%s 前有效）：\n%s",
+	webOff:         "督办台账（网页）尚未配置，请联系督查室。",
+	webInGroup:     "请在与机器人的私聊中发送 /web，登录链接只发给本人。",
 	codeUnknown:    "关联码无效。请核对后重试，或向督查室索取新的关联码。",
 	codeUsed:       "该关联码已被使用。请向督查室索取新的关联码。",
 	codeExpired:    "该关联码已过期（有效期 72 小时）。请向督查室索取新的关联码。",
@@ -223,6 +227,7 @@ var zh = &words{
 		"/done 编号 [说明]（/完成）标记完成；照片或文件的说明写 /done 编号 即作为证据\n" +
 		"/extend 编号 YYYY-MM-DD 理由（/延期）申请延期（常态化事项不适用）\n" +
 		"/whoami（/我是谁）我的身份\n" +
+		"/web（/网页）督办台账一次性登录链接\n" +
 		"/help（/帮助）本说明",
 	helpSupervisor: "\n督查室：\n" +
 		"/pending（/待核销）待销号事项与待审批延期\n" +
@@ -241,6 +246,9 @@ var en = &words{
 	linked:         "Linked: %s (%s). Send /help for the commands.",
 	startLinked:    "You are linked as %s (%s). Send /help for the commands.",
 	startInGroup:   "Send /start CODE in a private chat with the bot.",
+	webLink:        "Your sign-in link to the web workspace (yours only, works once, until %s):\n%s",
+	webOff:         "The web workspace is not configured; ask the supervision office.",
+	webInGroup:     "Send /web in a private chat with the bot: sign-in links go to you alone.",
 	codeUnknown:    "Unknown link code. Check it, or ask the supervision office for a new one.",
 	codeUsed:       "This link code was already used. Ask the supervision office for a new one.",
 	codeExpired:    "This link code has expired (codes are valid for 72 hours). Ask the supervision office for a new one.",
@@ -381,6 +389,7 @@ var en = &words{
 		"/done ID [NOTE] (/完成) mark done; caption a photo or file with /done ID to attach it\n" +
 		"/extend ID YYYY-MM-DD REASON (/延期) ask for an extension\n" +
 		"/whoami (/我是谁) who you are\n" +
+		"/web (/网页) a one-time sign-in link to the web workspace\n" +
 		"/help (/帮助) this list",
 	helpSupervisor: "\nSupervision office:\n" +
 		"/pending (/待核销) done items awaiting verification and pending extensions\n" +

@@ -7,6 +7,7 @@ import (
 
 	"duban/bot"
 	"duban/scheduler"
+	"duban/web"
 )
 
 // scheduledReports are the digest and monthly report jobs.
@@ -25,6 +26,9 @@ func (m *Main) startBot(ctx context.Context, p *parts, sched *scheduler.Schedule
 	hc := bot.ConfigFrom(cfg, p.db)
 	hc.Username, hc.Files, hc.Logger = p.telegram.Username(), p.telegram, p.log
 	hc.Reporter = serveReporter(p)
+	if cfg.Web.BaseURL != "" {
+		hc.WebLinks = web.SigninLinks{DB: p.db, BaseURL: cfg.Web.BaseURL}
+	}
 	h := bot.New(hc)
 	if cfg.Telegram.Mode == "webhook" {
 		wh, err := bot.NewWebhook(bot.WebhookConfig{Handler: h, DB: p.db, Telegram: p.telegram,
