@@ -33,7 +33,7 @@ func TestMonthlyReportPage(t *testing.T) {
 					{"csv", "text/csv; charset=utf-8", "", "凤岗村"},
 					{"md", "text/markdown; charset=utf-8", "# 督办月报", "凤岗村"},
 				} {
-					b.get("/reports/2024-06." + tt.ext).want(http.StatusOK, tt.holds)
+					b.get("/reports/2024-06."+tt.ext).want(http.StatusOK, tt.holds)
 					if ct := b.resp.Header.Get("Content-Type"); ct != tt.ctype {
 						t.Errorf("%s: Content-Type %q", tt.ext, ct)
 					}
