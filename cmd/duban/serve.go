@@ -95,10 +95,6 @@ func (m *Main) serve(ctx context.Context) error {
 		}
 		goRun("telegram connection", ch.Run)
 	}
-	ws, err := m.webServer(ctx, p)
-	if err != nil {
-		return err
-	}
 	var servers []*http.Server
 	listen := func(key, addr, what string, h http.Handler) error {
 		ln, err := net.Listen("tcp", addr)
@@ -116,26 +112,29 @@ func (m *Main) serve(ctx context.Context) error {
 			srv.Close()
 		}
 	}()
+	// The workspace is served on web.listen, or without one beside the
+	// health and metrics routes on http.listen; with neither, not at all.
 	webShared := cfg.Web.Listen == "" || cfg.Web.Listen == cfg.HTTP.Listen
-	if webShared && cfg.HTTP.Listen != "" {
-		// The workspace takes every path the health and metrics routes do
-		// not: theirs are more specific, so they keep working.
-		mux.Handle("/", ws.Handler())
+	if cfg.Web.Listen != "" || cfg.HTTP.Listen != "" {
+		ws, err := m.webServer(ctx, p)
+		if err != nil {
+			return err
+		}
+		if webShared {
+			// The workspace takes every path the health and metrics routes
+			// do not: theirs are more specific, so they keep working.
+			mux.Handle("/", ws.Handler())
+		} else if err := listen("web.listen", cfg.Web.Listen, "web", ws.Handler()); err != nil {
+			return err
+		}
+		if cfg.Web.BaseURL == "" {
+			log.Warn("web.base_url is not set: the workspace hands out no sign-in links or calendar feeds")
+		}
 	}
 	if cfg.HTTP.Listen != "" {
 		if err := listen("http.listen", cfg.HTTP.Listen, "http", mux); err != nil {
 			return err
 		}
-	}
-	if !webShared {
-		if err := listen("web.listen", cfg.Web.Listen, "web", ws.Handler()); err != nil {
-			return err
-		}
-	}
-	if cfg.Web.Listen == "" && cfg.HTTP.Listen == "" {
-		log.Info("web workspace off: neither web.listen nor http.listen is set")
-	} else if cfg.Web.BaseURL == "" {
-		log.Warn("web.base_url is not set: the workspace hands out no sign-in links, action links or calendar feeds")
 	}
 	goRun("dispatcher", p.dispatcher.Run)
 	goRun("scheduler", sched.Run)
