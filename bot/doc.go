@@ -15,6 +15,7 @@
 //	/start CODE (/开始)             link this private chat (code from `duban contact link KEY`)
 //	/help (/帮助)                   the commands this contact may use
 //	/whoami (/我是谁)               name, unit, role
+//	/web (/网页, /台账)              a one-time sign-in link to the web workspace (private chats)
 //	/list (/列表)                   my open commitments, most urgent first
 //	/due [DAYS] (/到期)             mine due within DAYS (default 7, 1-366)
 //	/overdue (/逾期)                mine overdue; supervisors: all, counted by unit

@@ -106,7 +106,10 @@ type Config struct {
 	// EvidenceDir is where downloaded evidence goes (evidence.dir); empty
 	// keeps only Telegram file ids.
 	EvidenceDir string
-	Logger      *slog.Logger
+	// WebLinks issues /web's one-time sign-in links; nil answers that the
+	// web workspace is not configured.
+	WebLinks WebLinks
+	Logger   *slog.Logger
 }
 
 // ConfigFrom fills a handler Config from duban's configuration. Reporter,
@@ -235,6 +238,8 @@ func (h *Handler) dispatch(ctx context.Context, r *request, cmd Command) []Out {
 		return h.decide(ctx, r, cmd)
 	case CmdCancel:
 		return h.cancel(ctx, r, cmd)
+	case CmdWeb:
+		return h.web(ctx, r)
 	}
 	return r.reply(r.w.problem(&ParseError{Problem: Unknown, Arg: string(cmd.Name)}))
 }

@@ -33,6 +33,7 @@ const (
 	CmdApprove  Name = "approve"
 	CmdReject   Name = "reject"
 	CmdCancel   Name = "cancel"
+	CmdWeb      Name = "web"
 )
 
 // aliases maps every accepted spelling, lower case, to its command. The
@@ -43,11 +44,12 @@ var aliases = map[string]Name{
 	"开始": CmdStart, "帮助": CmdHelp, "我是谁": CmdWhoami, "到期": CmdDue, "查看": CmdShow,
 	"销号": CmdVerify, "核销": CmdVerify, "退回": CmdReopen, "月报": CmdReport,
 	"待核销": CmdPending, "待销号": CmdPending, "批准": CmdApprove, "驳回": CmdReject, "撤销": CmdCancel,
+	"网页": CmdWeb, "台账": CmdWeb,
 }
 
 func init() {
 	for _, n := range []Name{CmdStart, CmdHelp, CmdWhoami, CmdList, CmdDue, CmdOverdue, CmdShow,
-		CmdProgress, CmdDone, CmdExtend, CmdVerify, CmdReopen, CmdReport, CmdPending, CmdApprove, CmdReject, CmdCancel} {
+		CmdProgress, CmdDone, CmdExtend, CmdVerify, CmdReopen, CmdReport, CmdPending, CmdApprove, CmdReject, CmdCancel, CmdWeb} {
 		aliases[string(n)] = n
 	}
 }

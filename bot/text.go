@@ -18,6 +18,7 @@ type words struct {
 	unlinkedElsewhere, linkAnnounced                               string
 	codeUnknown, codeUsed, codeExpired                             string
 	unknownCmd, notCommand, fileHint, supervisorOnly, internal     string
+	webLink, webOff, webInGroup                                    string
 	usagePrefix                                                    string
 	problems                                                       map[Problem]string
 	pastDate                                                       string
@@ -96,6 +97,9 @@ var zh = &words{
 	supervisorOnly:    "只有督查室可以使用 /%s。",
 	internal:          "出错了，请稍后再试。",
 	usagePrefix:       " 用法：",
+	webLink:           "督办台账登录链接（仅限本人，只能使用一次，%s 前有效）：\n%s",
+	webOff:            "督办台账（网页）尚未配置，请联系督查室。",
+	webInGroup:        "请在与机器人的私聊中发送 /web，登录链接只发给本人。",
 	problems: map[Problem]string{
 		MissingID:      "缺少事项编号。",
 		BadID:          "事项编号 %s 无效。",
@@ -226,6 +230,7 @@ var zh = &words{
 		"/done 编号 [说明]（/完成）标记完成；照片或文件的说明写 /done 编号 即作为证据\n" +
 		"/extend 编号 YYYY-MM-DD 理由（/延期）申请延期（常态化事项不适用）\n" +
 		"/whoami（/我是谁）我的身份\n" +
+		"/web（/网页）督办台账一次性登录链接\n" +
 		"/help（/帮助）本说明",
 	helpSupervisor: "\n督查室：\n" +
 		"/pending（/待核销）待销号事项与待审批延期\n" +
@@ -255,6 +260,9 @@ var en = &words{
 	supervisorOnly:    "Only the supervision office may use /%s.",
 	internal:          "Something went wrong; please try again later.",
 	usagePrefix:       " Usage: ",
+	webLink:           "Your sign-in link to the web workspace (yours only, works once, until %s):\n%s",
+	webOff:            "The web workspace is not configured; ask the supervision office.",
+	webInGroup:        "Send /web in a private chat with the bot: sign-in links go to you alone.",
 	problems: map[Problem]string{
 		MissingID:      "Missing the commitment id.",
 		BadID:          "Invalid id %s.",
@@ -386,6 +394,7 @@ var en = &words{
 		"/done ID [NOTE] (/完成) mark done; caption a photo or file with /done ID to attach it\n" +
 		"/extend ID YYYY-MM-DD REASON (/延期) ask for an extension\n" +
 		"/whoami (/我是谁) who you are\n" +
+		"/web (/网页) a one-time sign-in link to the web workspace\n" +
 		"/help (/帮助) this list",
 	helpSupervisor: "\nSupervision office:\n" +
 		"/pending (/待核销) done items awaiting verification and pending extensions\n" +

@@ -41,6 +41,7 @@ type Config struct {
 	Evidence             Evidence `yaml:"evidence"`
 	Import               Import   `yaml:"import"`
 	HTTP                 HTTP     `yaml:"http"`
+	Web                  Web      `yaml:"web"`
 	Log                  Log      `yaml:"log"`
 
 	// Location is Timezone loaded; Default and a successful Validate set it.
@@ -168,6 +169,17 @@ type Evidence struct {
 type HTTP struct {
 	// Listen is its address; empty turns the server off.
 	Listen string `yaml:"listen"`
+}
+
+// Web configures the workspace in the browser (SPEC §13).
+type Web struct {
+	// Listen is the workspace's own address; empty serves it on
+	// http.listen, beside /healthz, /readyz and /metrics.
+	Listen string `yaml:"listen"`
+	// BaseURL is the workspace's public address, used in the links it
+	// hands out (sign-in links, action links, calendar feeds); an https URL
+	// makes its cookies Secure. Empty: no links can be made.
+	BaseURL string `yaml:"base_url"`
 }
 
 // Log configures logging.

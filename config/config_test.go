@@ -39,6 +39,8 @@ var specDefaults = map[string]any{
 	"evidence.dir":                  "",
 	"import.max_bytes":              50 << 20,
 	"http.listen":                   "127.0.0.1:8080",
+	"web.listen":                    "",
+	"web.base_url":                  "",
 	"log.level":                     "info",
 	"log.format":                    "text",
 }

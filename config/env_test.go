@@ -22,6 +22,8 @@ func TestEnvOverrides(t *testing.T) {
 		{"a boolean is set by its variable", "reminders.working_days_only", map[string]string{"DUBAN_REMINDERS_WORKING_DAYS_ONLY": "false"}, false},
 		{"a list of integers is comma-separated", "reminders.lead_days", map[string]string{"DUBAN_REMINDERS_LEAD_DAYS": "60, 14,1"}, []int{60, 14, 1}},
 		{"a list of strings is comma-separated", "classification_scheme", map[string]string{"DUBAN_CLASSIFICATION_SCHEME": "A,B,C"}, []string{"A", "B", "C"}},
+		{"the web base url is set by its variable", "web.base_url", map[string]string{"DUBAN_WEB_BASE_URL": "https://duban.example"}, "https://duban.example"},
+		{"the web listen address is set by its variable", "web.listen", map[string]string{"DUBAN_WEB_LISTEN": ":8090"}, ":8090"},
 		{"an empty variable counts as unset", "log.level", map[string]string{"DUBAN_LOG_LEVEL": ""}, "info"},
 	}
 	for _, tt := range tests {

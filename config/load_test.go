@@ -63,6 +63,9 @@ import:
   max_bytes: 1000
 http:
   listen: ":8081"
+web:
+  listen: ":8082"
+  base_url: https://duban.example/
 log:
   level: debug
   format: json
@@ -98,6 +101,7 @@ func TestLoadFile(t *testing.T) {
 			Evidence:             Evidence{Dir: "/var/lib/duban/evidence"},
 			Import:               Import{MaxBytes: 1000},
 			HTTP:                 HTTP{Listen: ":8081"},
+			Web:                  Web{Listen: ":8082", BaseURL: "https://duban.example/"},
 			Log:                  Log{Level: "debug", Format: "json"},
 			Location:             paris,
 		}

@@ -74,6 +74,14 @@ func (c *Config) Validate() error {
 	if c.HTTP.Listen != "" {
 		v.listen("http.listen", c.HTTP.Listen)
 	}
+	if c.Web.Listen != "" {
+		v.listen("web.listen", c.Web.Listen)
+	}
+	if b := c.Web.BaseURL; b != "" {
+		if u, err := url.Parse(b); err != nil || !isHTTPURL(b) || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			v.fail("web.base_url", "want an absolute http:// or https:// URL without query, such as \"https://duban.example.gov.cn\", got %q", redactURL(b))
+		}
+	}
 	v.oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
 	v.oneOf("log.format", c.Log.Format, "text", "json")
 

@@ -72,6 +72,14 @@ func TestValidate(t *testing.T) {
 
 		{"the http listen address needs a port", func(c *Config) { c.HTTP.Listen = "127.0.0.1" }, `http.listen: want HOST:PORT or :PORT, got "127.0.0.1"`},
 		{"an empty http listen address turns the server off", func(c *Config) { c.HTTP.Listen = "" }, ""},
+		{"the web listen address needs a port", func(c *Config) { c.Web.Listen = "localhost" }, `web.listen: want HOST:PORT or :PORT, got "localhost"`},
+		{"an empty web listen address shares http.listen", func(c *Config) { c.Web.Listen = "" }, ""},
+		{"a web base url is absolute", func(c *Config) { c.Web.BaseURL = "duban.example" }, `web.base_url: want an absolute http:// or https:// URL without query, such as "https://duban.example.gov.cn", got "duban.example"`},
+		{"a web base url is http or https", func(c *Config) { c.Web.BaseURL = "ftp://duban.example" }, `web.base_url: want an absolute http:// or https:// URL without query, such as "https://duban.example.gov.cn", got "ftp://duban.example"`},
+		{"a web base url has no query", func(c *Config) { c.Web.BaseURL = "https://duban.example/?x=1" }, `web.base_url: want an absolute http:// or https:// URL without query, such as "https://duban.example.gov.cn", got "https://duban.example/?x=1"`},
+		{"a web base url carries no password, and the error hides it", func(c *Config) { c.Web.BaseURL = "https://u:pw@duban.example" }, `web.base_url: want an absolute http:// or https:// URL without query, such as "https://duban.example.gov.cn", got "https://u:***@duban.example"`},
+		{"a web base url may have a path", func(c *Config) { c.Web.BaseURL = "https://gov.example/duban/" }, ""},
+		{"an http web base url is fine", func(c *Config) { c.Web.BaseURL = "http://127.0.0.1:8080" }, ""},
 		{"the log level is one of four", func(c *Config) { c.Log.Level = "verbose" }, `log.level: want debug, info, warn or error, got "verbose"`},
 		{"the log format is text or json", func(c *Config) { c.Log.Format = "xml" }, `log.format: want text or json, got "xml"`},
 

@@ -37,6 +37,8 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /sources/{key}", s.source)
 	auth("GET /units/{name}", s.unit)
 	auth("GET /contacts", s.contacts)
+	auth("GET /reports", s.reportsIndex)
+	auth("GET /reports/{month}", s.monthlyReport)
 	auth("GET /", s.notFound)
 
 	return securityHeaders(s.withSession(s.csrf(mux)))

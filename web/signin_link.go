@@ -65,3 +65,17 @@ func (s *Server) signinLink(w http.ResponseWriter, r *http.Request) {
 	s.Logger.Info("signed in", "contact", ct.Key, "method", "link")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
+
+// SigninLinks issues one-time sign-in links under a base URL: the bot's
+// /web (it implements bot.WebLinks) and `duban contact weblink`.
+type SigninLinks struct {
+	DB      *store.DB
+	BaseURL string
+}
+
+// SigninLink issues a link for the contact with the given key and returns
+// it with its expiry.
+func (l SigninLinks) SigninLink(ctx context.Context, contactKey string) (string, time.Time, error) {
+	link, _, exp, err := IssueSigninLink(ctx, l.DB, l.BaseURL, contactKey)
+	return link, exp, err
+}

@@ -9,6 +9,7 @@ import (
 
 	"duban/bot"
 	"duban/domain"
+	"duban/web"
 )
 
 // chatCommand is `duban chat --as CONTACT_KEY`: a terminal session that
@@ -43,6 +44,9 @@ func (m *Main) chatCommand() *cobra.Command {
 			hc := bot.ConfigFrom(cfg, db)
 			hc.Logger = m.log()
 			hc.Reporter = m.chatReporter()
+			if cfg.Web.BaseURL != "" {
+				hc.WebLinks = web.SigninLinks{DB: db, BaseURL: cfg.Web.BaseURL}
+			}
 			h := bot.New(hc)
 			sc := bufio.NewScanner(m.Stdin)
 			sc.Buffer(make([]byte, 64<<10), 1<<20)

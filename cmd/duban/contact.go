@@ -71,6 +71,7 @@ func (m *Main) contactCommand() *cobra.Command {
 			return nil
 		},
 	}
-	c.AddCommand(add, list, m.linkCommand(), m.contactEditCommand(), m.contactRemoveCommand())
+	c.AddCommand(add, list, m.linkCommand(), m.contactEditCommand(), m.contactRemoveCommand(),
+		m.passwdCommand(), m.weblinkCommand(), m.icsCommand())
 	return c
 }

@@ -16,6 +16,8 @@ type testMain struct {
 	url string
 	now time.Time
 	env map[string]string
+	// stdin is what the next commands read from standard input.
+	stdin string
 }
 
 func newTestMain(t testing.TB, url string) *testMain {
@@ -26,7 +28,7 @@ func newTestMain(t testing.TB, url string) *testMain {
 func (tm *testMain) run(args ...string) (string, string, int) {
 	tm.t.Helper()
 	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Now: func() time.Time { return tm.now },
+	m := &Main{Stdin: strings.NewReader(tm.stdin), Stdout: &out, Stderr: &errb, Now: func() time.Time { return tm.now },
 		Getenv: func(k string) string { return tm.env[k] }}
 	code := m.Run(context.Background(), append([]string{"--db", tm.url}, args...))
 	return out.String(), errb.String(), code

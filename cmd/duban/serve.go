@@ -96,15 +96,46 @@ func (m *Main) serve(ctx context.Context) error {
 		}
 		goRun("telegram connection", ch.Run)
 	}
-	var srv *http.Server
-	if cfg.HTTP.Listen != "" {
-		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	var servers []*http.Server
+	listen := func(key, addr, what string, h http.Handler) error {
+		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			return usagef("http.listen: %v", err)
+			return usagef("%s: %v", key, err)
 		}
-		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, srv)
 		go srv.Serve(ln)
-		log.Info("http listening", slog.String("addr", ln.Addr().String()))
+		log.Info(what+" listening", slog.String("addr", ln.Addr().String()))
+		return nil
+	}
+	defer func() {
+		for _, srv := range servers {
+			srv.Close()
+		}
+	}()
+	// The workspace is served on web.listen, or without one beside the
+	// health and metrics routes on http.listen; with neither, not at all.
+	webShared := cfg.Web.Listen == "" || cfg.Web.Listen == cfg.HTTP.Listen
+	if cfg.Web.Listen != "" || cfg.HTTP.Listen != "" {
+		ws, err := m.webServer(ctx, p)
+		if err != nil {
+			return err
+		}
+		if webShared {
+			// The workspace takes every path the health and metrics routes
+			// do not: theirs are more specific, so they keep working.
+			mux.Handle("/", ws.Handler())
+		} else if err := listen("web.listen", cfg.Web.Listen, "web", ws.Handler()); err != nil {
+			return err
+		}
+		if cfg.Web.BaseURL == "" {
+			log.Warn("web.base_url is not set: the workspace hands out no sign-in links or calendar feeds")
+		}
+	}
+	if cfg.HTTP.Listen != "" {
+		if err := listen("http.listen", cfg.HTTP.Listen, "http", mux); err != nil {
+			return err
+		}
 	}
 	goRun("dispatcher", p.dispatcher.Run)
 	goRun("scheduler", sched.Run)
@@ -118,11 +149,11 @@ func (m *Main) serve(ctx context.Context) error {
 		wg.Wait()
 		close(done)
 	}()
-	if srv != nil {
-		sctx, scancel := context.WithTimeout(context.Background(), 3*time.Second)
+	sctx, scancel := context.WithTimeout(context.Background(), 3*time.Second)
+	for _, srv := range servers {
 		srv.Shutdown(sctx)
-		scancel()
 	}
+	scancel()
 	select {
 	case <-done:
 	case <-time.After(shutdownGrace):

@@ -8,6 +8,7 @@ import (
 	"duban/bot"
 	"duban/scheduler"
 	"duban/telegram"
+	"duban/web"
 )
 
 // scheduledReports are the digest and monthly report jobs.
@@ -26,6 +27,9 @@ func (m *Main) startBot(ctx context.Context, p *parts, sched *scheduler.Schedule
 	hc := bot.ConfigFrom(cfg, p.db)
 	hc.Username, hc.Files, hc.Logger = p.telegram.Username(), p.telegram, p.log
 	hc.Reporter = serveReporter(p)
+	if cfg.Web.BaseURL != "" {
+		hc.WebLinks = web.SigninLinks{DB: p.db, BaseURL: cfg.Web.BaseURL}
+	}
 	h := bot.New(hc)
 	if cfg.Telegram.Mode == "webhook" {
 		wh, err := telegram.NewWebhook(telegram.WebhookConfig{Handler: h, DB: p.db, Telegram: p.telegram,
