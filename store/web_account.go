@@ -39,7 +39,8 @@ func (db *DB) ensureAccount(ctx context.Context, tx *sqlx.Tx, contactID int64, n
 
 // SetPasswordHash stores the password hash (bcrypt or argon2id, made by
 // the web package) of the contact with the given key. Every session of the
-// contact ends: a new password signs everyone out.
+// contact ends: a new password signs everyone out. The change is recorded
+// with the sign-ins (event password_set).
 func (db *DB) SetPasswordHash(ctx context.Context, contactKey, hash string) error {
 	return db.tx(ctx, func(tx *sqlx.Tx) error {
 		id, err := db.contactIDByKey(ctx, tx, contactKey)
@@ -53,8 +54,11 @@ func (db *DB) SetPasswordHash(ctx context.Context, contactKey, hash string) erro
 		if _, err := exec(ctx, tx, `UPDATE web_accounts SET password_hash = ?, updated_at = ? WHERE contact_id = ?`, hash, tm(now), id); err != nil {
 			return fmt.Errorf("set password: %w", err)
 		}
-		_, err = exec(ctx, tx, `DELETE FROM web_sessions WHERE contact_id = ?`, id)
-		return err
+		if _, err := exec(ctx, tx, `DELETE FROM web_sessions WHERE contact_id = ?`, id); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		// SPEC §12: every change of a way to sign in is in the history.
+		return recordSignin(ctx, tx, id, "password_set", "", "", "", now)
 	})
 }
 
