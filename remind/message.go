@@ -129,7 +129,15 @@ type words struct{ en bool }
 // wordsFor returns the words of lang: English for "en" and its regional
 // variants, Chinese for anything else (zh is duban's default language).
 func wordsFor(lang string) words {
-	return words{en: lang == "en" || strings.HasPrefix(lang, "en-") || strings.HasPrefix(lang, "en_")}
+	return words{en: domain.IsEnglish(lang)}
+}
+
+// lang is the language code of the domain's vocabulary: "en" or "zh".
+func (w words) lang() string {
+	if w.en {
+		return "en"
+	}
+	return "zh"
 }
 
 func (w words) pick(zh, en string) string {
@@ -139,18 +147,18 @@ func (w words) pick(zh, en string) string {
 	return zh
 }
 
+// heading is the kind's icon and its name in the one vocabulary
+// (domain.KindName), in bold.
 func (w words) heading(kind string) string {
-	switch kind {
-	case KindLead:
-		return w.pick("⏰ <b>督办提醒</b>", "⏰ <b>Reminder</b>")
-	case KindDue:
-		return w.pick("⏰ <b>到期提醒</b>", "⏰ <b>Due</b>")
-	case KindOverdue:
-		return w.pick("🔴 <b>逾期提醒</b>", "🔴 <b>Overdue</b>")
-	case KindEscalation:
-		return w.pick("🚨 <b>逾期督办</b>", "🚨 <b>Escalation: overdue</b>")
+	name := domain.KindName(kind, w.lang())
+	if w.en && name != "" {
+		name = strings.ToUpper(name[:1]) + name[1:]
 	}
-	return w.pick("📝 <b>进度询问</b>", "📝 <b>Progress check</b>")
+	return kindIcons[kind] + " <b>" + name + "</b>"
+}
+
+var kindIcons = map[string]string{
+	KindLead: "⏰", KindDue: "⏰", KindOverdue: "🔴", KindEscalation: "🚨", KindProgressCheck: "📝",
 }
 
 var (
@@ -188,20 +196,13 @@ func (w words) due(due, today domain.Date) string {
 	return s + "已逾期 " + strconv.Itoa(-left) + " 天"
 }
 
-var lightMarks = map[domain.Light]string{
-	domain.Red: "🔴", domain.Yellow: "🟡", domain.Green: "🟢", domain.LDone: "✅", domain.Grey: "⚪",
-}
-
-var lightNamesZH = map[domain.Light]string{
-	domain.Red: "红灯", domain.Yellow: "黄灯", domain.Green: "绿灯", domain.LDone: "已完成", domain.Grey: "已取消",
-}
-
 // progress shows the progress percentage and the light.
 func (w words) progress(pct int, l domain.Light) string {
+	light := domain.LightIcon(l) + " " + domain.LightName(l, w.lang())
 	if w.en {
-		return "Progress " + strconv.Itoa(pct) + "% · " + lightMarks[l] + " " + string(l)
+		return "Progress " + strconv.Itoa(pct) + "% · " + light
 	}
-	return "进度：" + strconv.Itoa(pct) + "%　" + lightMarks[l] + " " + lightNamesZH[l]
+	return "进度：" + strconv.Itoa(pct) + "%　" + light
 }
 
 // silence says how long the owners have not reported progress.

@@ -50,7 +50,7 @@ func TestText(t *testing.T) {
 			name: "a Chinese lead reminder names the item, the due date, the days left, progress, light and commands",
 			kind: remind.KindLead, c: fenggang(), lang: "zh", now: at(shanghai, "2024-06-21 09:00"),
 			want: []string{
-				"督办提醒", "#12 <b>凤岗村附近倾倒填埋陶瓷固废点完成复绿修复</b>",
+				"提前提醒", "#12 <b>凤岗村附近倾倒填埋陶瓷固废点完成复绿修复</b>",
 				"截止日期：2024-06-30（周日），还有 9 天", "进度：0%", "🟢 绿灯",
 				"<code>/progress 12 60 说明</code>", "<code>/done 12</code>", "<code>/extend 12 YYYY-MM-DD 理由</code>",
 			},
@@ -64,7 +64,7 @@ func TestText(t *testing.T) {
 			name: "an English due reminder reads in English",
 			kind: remind.KindDue, c: fenggang(), lang: "en", now: at(shanghai, "2024-06-28 09:00"),
 			want: []string{
-				"<b>Due</b>", "#12 <b>凤岗村", "Due 2024-06-30 (Sun), in 2 days", "Progress 0% · 🟡 yellow",
+				"<b>Due reminder</b>", "#12 <b>凤岗村", "Due 2024-06-30 (Sun), in 2 days", "Progress 0% · 🟡 yellow",
 				"<code>/progress 12 60 note</code>", "<code>/done 12</code>", "<code>/extend 12 YYYY-MM-DD reason</code>",
 			},
 			notWant: []string{"说明", "截止"},
@@ -82,7 +82,7 @@ func TestText(t *testing.T) {
 		{
 			name: "an English overdue reminder says how many days overdue",
 			kind: remind.KindOverdue, c: fenggang(), lang: "en", now: at(shanghai, "2024-07-05 09:00"),
-			want: []string{"<b>Overdue</b>", "5 days overdue", "🔴 red"},
+			want: []string{"<b>Overdue reminder</b>", "5 days overdue", "🔴 red"},
 		},
 		{
 			name: "an escalation names the unit and owners and offers /show, not the owners' commands",
@@ -114,7 +114,7 @@ func TestText(t *testing.T) {
 		{
 			name: "an unknown language falls back to Chinese",
 			kind: remind.KindLead, c: fenggang(), lang: "fr", now: at(shanghai, "2024-06-21 09:00"),
-			want: []string{"督办提醒"},
+			want: []string{"提前提醒"},
 		},
 	}
 	for _, tt := range tests {
@@ -200,6 +200,40 @@ func TestButtons(t *testing.T) {
 				if len(b.Data) > 64 {
 					t.Errorf("callback data %q is %d bytes", b.Data, len(b.Data))
 				}
+			}
+		}
+	})
+}
+
+func TestTextSpeaksTheDomainVocabulary(t *testing.T) {
+	now := at(shanghai, "2024-07-05 09:00")
+	t.Run("every light is named as the domain names it, in both languages", func(t *testing.T) {
+		for _, st := range domain.Statuses {
+			c := fenggang()
+			c.Status = st
+			light := c.Light(now, shanghai, 7)
+			for _, lang := range []string{"zh", "en"} {
+				got := remind.Text(remind.Reminder{Kind: remind.KindOverdue, WarnDays: 7}, c, lang, now, shanghai)
+				want := domain.LightIcon(light) + " " + domain.LightName(light, lang)
+				if !strings.Contains(got, want) {
+					t.Errorf("%s %s text lacks %q:\n%s", st, lang, want, got)
+				}
+			}
+		}
+	})
+	t.Run("a cancelled item's light reads 已撤销, never 已取消", func(t *testing.T) {
+		c := fenggang()
+		c.Status = domain.Cancelled
+		got := remind.Text(remind.Reminder{Kind: remind.KindOverdue, WarnDays: 7}, c, "zh", now, shanghai)
+		if !strings.Contains(got, "已撤销") || strings.Contains(got, "已取消") {
+			t.Errorf("cancelled light:\n%s", got)
+		}
+	})
+	t.Run("every heading is the kind's name in the domain vocabulary", func(t *testing.T) {
+		for _, kind := range []string{remind.KindLead, remind.KindDue, remind.KindOverdue, remind.KindEscalation, remind.KindProgressCheck} {
+			got := remind.Text(remind.Reminder{Kind: kind, WarnDays: 7}, fenggang(), "zh", now, shanghai)
+			if first, _, _ := strings.Cut(got, "\n"); !strings.Contains(first, domain.KindName(kind, "zh")) {
+				t.Errorf("%s heading %q lacks %q", kind, first, domain.KindName(kind, "zh"))
 			}
 		}
 	})

@@ -8,13 +8,14 @@ import (
 	"duban/domain"
 )
 
-// Reminder kinds, as they appear in Reminder.Kind and in dedup keys.
+// Reminder kinds, as they appear in Reminder.Kind and in dedup keys: the
+// domain's notification kinds, named here for the callers of this package.
 const (
-	KindLead          = "lead"
-	KindDue           = "due"
-	KindOverdue       = "overdue"
-	KindEscalation    = "escalation"
-	KindProgressCheck = "progress_check"
+	KindLead          = domain.KindLead
+	KindDue           = domain.KindDue
+	KindOverdue       = domain.KindOverdue
+	KindEscalation    = domain.KindEscalation
+	KindProgressCheck = domain.KindProgressCheck
 )
 
 // Reasons for which a reminder cannot be delivered; the caller records the
