@@ -68,7 +68,7 @@ func TestBotEndToEnd(t *testing.T) {
 		t.Run("list shows mine, red first, with light, due date and progress", func(t *testing.T) {
 			got := x.reply(zhangUser, "/list")
 			contains(t, "/list", got, append(append(names(c1), names(c3)...), names(c4)...)...)
-			contains(t, "/list", got, "🔴", "截止 2024-05-01", "0%")
+			contains(t, "/list", got, "🔴", "截止 2024年5月1日", "0%")
 			if strings.Contains(got, "#2 ") || strings.Index(got, "#3") > strings.Index(got, "#1") {
 				t.Errorf("/list order or scope wrong: %q", got)
 			}
@@ -85,7 +85,7 @@ func TestBotEndToEnd(t *testing.T) {
 			contains(t, "/逾期 supervisor", x.reply(wangUser, "/逾期"), "管委会办公室：1 项", "#3")
 		})
 		t.Run("show gives the detail", func(t *testing.T) {
-			contains(t, "/show", x.reply(zhangUser, "/show #1"), append(names(c1), "状态：未启动", "截止日期：2024-06-30")...)
+			contains(t, "/show", x.reply(zhangUser, "/show #1"), append(names(c1), "状态：未启动", "截止日期：2024年6月30日")...)
 		})
 		t.Run("progress is recorded with the Telegram user id", func(t *testing.T) {
 			got := x.reply(zhangUser, "/progress 1 40 清运 <b>三车</b> & 复绿")
@@ -154,7 +154,7 @@ func TestBotEndToEnd(t *testing.T) {
 		var extMsg int
 		t.Run("extend files a request and queues it for the supervision chat", func(t *testing.T) {
 			got := x.reply(zhangUser, "/extend 3 2024-09-30 雨季施工 <延误>")
-			contains(t, "/extend", got, append(names(c3), "2024-05-01 → 2024-09-30", "逾期后申请")...)
+			contains(t, "/extend", got, append(names(c3), "2024年5月1日 → 2024年9月30日", "逾期后申请")...)
 			ext, err := db.PendingExtension(ctx, 3)
 			if err != nil || !ext.Late || ext.RequestedDue.String() != "2024-09-30" {
 				t.Fatalf("pending %+v %v", ext, err)
@@ -212,7 +212,7 @@ func TestBotEndToEnd(t *testing.T) {
 			if len(ns) != 1 || ns[0].DedupKey != "ext/1/decision/zhang" {
 				t.Fatalf("decision %+v", ns)
 			}
-			contains(t, "decision", ns[0].Body, append(names(c3), "已批准", "2024-09-30")...)
+			contains(t, "decision", ns[0].Body, append(names(c3), "已批准", "2024年9月30日")...)
 		})
 		t.Run("a stale approve button answers why and changes nothing", func(t *testing.T) {
 			before := snapshot(t, db)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"duban/domain"
 	"duban/store"
@@ -55,7 +56,7 @@ func (h *Handler) showText(w *words, c *domain.Commitment, hist []store.Event, p
 		lines = append(lines, fmt.Sprintf(w.showTarget, esc(cut(c.Target, 200))))
 	}
 	if pending != nil {
-		lines = append(lines, fmt.Sprintf(w.showPending, dateOr(w, pending.OldDue), pending.RequestedDue, esc(cut(pending.Reason, 200))))
+		lines = append(lines, fmt.Sprintf(w.showPending, dateOr(w, pending.OldDue), day(w, pending.RequestedDue), esc(cut(pending.Reason, 200))))
 	}
 	if len(hist) > 0 {
 		lines = append(lines, w.showHistory)
@@ -83,14 +84,14 @@ func (h *Handler) eventLine(w *words, e store.Event) []string {
 	case "status":
 		what = fmt.Sprintf(w.evStatus, esc(w.status[domain.Status(e.From)]), esc(w.status[domain.Status(e.To)]))
 	case "extension":
-		what = fmt.Sprintf(w.evExtension, esc(e.OldDue), esc(e.NewDue), esc(w.stateWord(e.State)))
+		what = fmt.Sprintf(w.evExtension, esc(dayText(w, e.OldDue)), esc(dayText(w, e.NewDue)), esc(w.stateWord(e.State)))
 	default:
 		// "overdue overdue-882" is said in words: 已发送逾期提醒.
 		kind, _, _ := strings.Cut(e.Note, " ")
 		what = fmt.Sprintf(w.evSent, esc(domain.KindName(kind, langCode(w))))
 		e.Note = ""
 	}
-	line := "· " + e.At.In(h.cfg.Location).Format("2006-01-02 15:04") + " " + what
+	line := "· " + stamp(w, e.At, h.cfg.Location) + " " + what
 	if e.Actor != "" {
 		line += " (" + esc(h.namesOf([]string{e.Actor})[0]) + ")"
 	}
@@ -150,5 +151,27 @@ func dateOr(w *words, d domain.Date) string {
 	if d.IsZero() {
 		return w.ongoing
 	}
-	return d.String()
+	return day(w, d)
+}
+
+// day writes a date for a person: 2024年6月30日 in Chinese, ISO in English
+// (domain.Date.For).
+func day(w *words, d domain.Date) string { return d.For(langCode(w)) }
+
+// dayText is day for a date stored as text (YYYY-MM-DD), which stays as
+// it is when it does not parse; "" is "ongoing".
+func dayText(w *words, s string) string {
+	if s == "" {
+		return w.ongoing
+	}
+	d, err := domain.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return day(w, d)
+}
+
+// stamp writes an instant's local day and time of day.
+func stamp(w *words, t time.Time, loc *time.Location) string {
+	return day(w, domain.DateOf(t, loc)) + " " + t.In(loc).Format("15:04")
 }

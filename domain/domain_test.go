@@ -108,3 +108,30 @@ func TestDates(t *testing.T) {
 		t.Fatalf("days until = %d", n)
 	}
 }
+
+func TestDateWords(t *testing.T) {
+	tests := []struct {
+		name string
+		d    Date
+		lang string
+		want string
+	}{
+		{"a Chinese date reads as an official document writes it", NewDate(2024, 6, 30), "zh", "2024年6月30日"},
+		{"months and days carry no leading zero", NewDate(2024, 1, 5), "zh", "2024年1月5日"},
+		{"an unknown language is Chinese", NewDate(2024, 6, 30), "fr", "2024年6月30日"},
+		{"English keeps the ISO form", NewDate(2024, 6, 30), "en", "2024-06-30"},
+		{"a regional English keeps the ISO form", NewDate(2024, 6, 30), "en-GB", "2024-06-30"},
+		{"no date is empty in Chinese", Date{}, "zh", ""},
+		{"no date is empty in English", Date{}, "en", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.d.For(tt.lang); got != tt.want {
+				t.Errorf("%v.For(%q) = %q, want %q", tt.d, tt.lang, got, tt.want)
+			}
+		})
+	}
+	if got := NewDate(2023, 10, 31).ZH(); got != "2023年10月31日" {
+		t.Errorf("ZH = %q", got)
+	}
+}

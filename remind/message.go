@@ -184,7 +184,7 @@ func (w words) due(due, today domain.Date) string {
 		}
 		return s + plural(-left, "day") + " overdue"
 	}
-	s := "截止日期：" + due.String() + "（" + weekdaysZH[due.Weekday()] + "），"
+	s := "截止日期：" + due.ZH() + "（" + weekdaysZH[due.Weekday()] + "），"
 	switch {
 	case left > 1:
 		return s + "还有 " + strconv.Itoa(left) + " 天"
@@ -213,14 +213,14 @@ func (w words) silence(c *domain.Commitment, today domain.Date, loc *time.Locati
 		if w.en {
 			return "No progress update for " + plural(n, "day") + " (last on " + d.String() + ")."
 		}
-		return "已 " + strconv.Itoa(n) + " 天没有进度更新（上次更新：" + d.String() + "）"
+		return "已 " + strconv.Itoa(n) + " 天没有进度更新（上次更新：" + d.ZH() + "）"
 	}
 	d := domain.DateOf(c.CreatedAt, loc)
 	n := d.DaysUntil(today)
 	if w.en {
 		return "No progress update in the " + plural(n, "day") + " since it was registered on " + d.String() + "."
 	}
-	return "自 " + d.String() + " 登记以来 " + strconv.Itoa(n) + " 天没有进度更新"
+	return "自 " + d.ZH() + " 登记以来 " + strconv.Itoa(n) + " 天没有进度更新"
 }
 
 // replyWith lists the commands an owner answers with; the bot takes the

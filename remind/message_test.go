@@ -1,6 +1,7 @@
 package remind_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func TestText(t *testing.T) {
 			kind: remind.KindLead, c: fenggang(), lang: "zh", now: at(shanghai, "2024-06-21 09:00"),
 			want: []string{
 				"提前提醒", "#12 <b>凤岗村附近倾倒填埋陶瓷固废点完成复绿修复</b>",
-				"截止日期：2024-06-30（周日），还有 9 天", "进度：0%", "🟢 绿灯",
+				"截止日期：2024年6月30日（周日），还有 9 天", "进度：0%", "🟢 绿灯",
 				"<code>/progress 12 60 说明</code>", "<code>/done 12</code>", "<code>/extend 12 YYYY-MM-DD 理由</code>",
 			},
 		},
@@ -98,7 +99,7 @@ func TestText(t *testing.T) {
 		{
 			name: "a progress check of an item never updated counts from its registration",
 			kind: remind.KindProgressCheck, c: fenggang(), lang: "zh", now: at(shanghai, "2024-05-15 09:00"),
-			want: []string{"进度询问", "自 2024-04-15 登记以来 30 天没有进度更新", "/progress 12"},
+			want: []string{"进度询问", "自 2024年4月15日 登记以来 30 天没有进度更新", "/progress 12"},
 		},
 		{
 			name: "a progress check counts from the last update",
@@ -237,4 +238,32 @@ func TestTextSpeaksTheDomainVocabulary(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestChineseTextWritesDatesAsDocumentsDo(t *testing.T) {
+	iso := regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+	c := fenggang()
+	p := at(shanghai, "2024-06-20 16:30")
+	c.Status, c.Progress, c.LastProgressAt = domain.InProgress, 60, &p
+	now := at(shanghai, "2024-07-19 09:00")
+	for _, kind := range []string{remind.KindLead, remind.KindDue, remind.KindOverdue, remind.KindEscalation, remind.KindProgressCheck} {
+		t.Run(kind+" in Chinese reads 2024年6月30日 and no ISO date", func(t *testing.T) {
+			got := remind.Text(remind.Reminder{Kind: kind, WarnDays: 7}, c, "zh", now, shanghai)
+			if !strings.Contains(got, "2024年6月30日") {
+				t.Errorf("text lacks 2024年6月30日:\n%s", got)
+			}
+			if kind == remind.KindProgressCheck && !strings.Contains(got, "上次更新：2024年6月20日") {
+				t.Errorf("progress check lacks 上次更新：2024年6月20日:\n%s", got)
+			}
+			if m := iso.FindString(got); m != "" {
+				t.Errorf("text carries the ISO date %s:\n%s", m, got)
+			}
+		})
+		t.Run(kind+" in English keeps ISO", func(t *testing.T) {
+			got := remind.Text(remind.Reminder{Kind: kind, WarnDays: 7}, c, "en", now, shanghai)
+			if !strings.Contains(got, "2024-06-30") {
+				t.Errorf("text lacks 2024-06-30:\n%s", got)
+			}
+		})
+	}
 }

@@ -145,22 +145,10 @@ func (w words) asOfShort(r *Report) string {
 	return w.pick("截至 ", "as of ") + w.day(r.Month.LastDay()) + " 24:00"
 }
 
-// DateZH writes a day as an official document does: 2024年6月30日.
-func DateZH(d domain.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
-}
-
 // day formats a day for a person: 2024年6月30日 in Chinese, 2024-06-30 in
-// English. Machine formats (CSV, the xlsx date cells) keep ISO dates.
-func (w words) day(d domain.Date) string {
-	if w.zh {
-		return DateZH(d)
-	}
-	return d.String()
-}
+// English (domain.Date.For). Machine formats (CSV, the xlsx date cells)
+// keep ISO dates.
+func (w words) day(d domain.Date) string { return d.For(w.lang()) }
 
 // source names a commitment's source by its number, or its key.
 func source(number, key string) string {
