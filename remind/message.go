@@ -18,7 +18,7 @@ import (
 func Text(r Reminder, c *domain.Commitment, lang string, now time.Time, loc *time.Location) string {
 	text := ItemText(r, c, lang, now, loc)
 	if r.Kind != KindEscalation {
-		text += "\n" + wordsFor(lang).replyWith(strconv.FormatInt(c.ID, 10))
+		text += "\n" + wordsFor(lang).replyWith(strconv.FormatInt(c.ID, 10), !c.Ongoing())
 	}
 	return text
 }
@@ -54,21 +54,17 @@ func ItemText(r Reminder, c *domain.Commitment, lang string, now time.Time, loc 
 	return strings.Join(lines, "\n")
 }
 
-// Buttons returns the inline keyboard of an owner reminder: Done, Progress
-// and Extension (完成, 进度, 延期), whose callback data "d:12", "p:12" and
-// "x:12" the bot handles as /done, /progress and /extend. An escalation,
-// which goes to the supervision chat, has none.
+// Buttons returns the inline keyboard of an owner reminder: the domain's
+// owner buttons (domain.OwnerButtons), 完成, 进度 and, for an item with a
+// due date, 延期, whose callback data "d:12", "p:12" and "x:12" the bot
+// handles as /done, /progress and /extend. An ongoing item (常态化) takes no
+// extension request, so it has no 延期. An escalation, which goes to the
+// supervision chat, has none.
 func Buttons(r Reminder, c *domain.Commitment, lang string) [][]notify.Button {
 	if r.Kind == KindEscalation || r.Contact == nil {
 		return nil
 	}
-	w := wordsFor(lang)
-	id := strconv.FormatInt(c.ID, 10)
-	return [][]notify.Button{{
-		{Text: w.pick("完成", "Done"), Data: "d:" + id},
-		{Text: w.pick("进度", "Progress"), Data: "p:" + id},
-		{Text: w.pick("延期", "Extension"), Data: "x:" + id},
-	}}
+	return domain.OwnerButtons(c, wordsFor(lang).lang())
 }
 
 // BatchText is the message that carries several reminders for one chat,
@@ -90,7 +86,7 @@ func BatchText(items []string, lang string, owner bool) string {
 	}
 	if owner {
 		b.WriteString("\n\n")
-		b.WriteString(w.replyWith(w.pick("编号", "ID")))
+		b.WriteString(w.replyWith(w.pick("编号", "ID"), true))
 	}
 	return b.String()
 }
@@ -223,19 +219,26 @@ func (w words) silence(c *domain.Commitment, today domain.Date, loc *time.Locati
 	return "自 " + d.ZH() + " 登记以来 " + strconv.Itoa(n) + " 天没有进度更新"
 }
 
-// replyWith lists the commands an owner answers with; the bot takes the
-// Chinese aliases too, but the ASCII names are easier to type on any phone.
-func (w words) replyWith(id string) string {
+// replyWith lists the commands an owner answers with, /extend only when
+// the item has a due date to move (extend); the bot takes the Chinese
+// aliases too, but the ASCII names are easier to type on any phone.
+func (w words) replyWith(id string, extend bool) string {
 	if w.en {
-		return "Reply with:\n" +
+		s := "Reply with:\n" +
 			"<code>/progress " + id + " 60 note</code> to report progress (percent 0-100)\n" +
-			"<code>/done " + id + "</code> when it is done (a photo may be attached)\n" +
-			"<code>/extend " + id + " YYYY-MM-DD reason</code> to ask for an extension"
+			"<code>/done " + id + "</code> when it is done (a photo may be attached)"
+		if extend {
+			s += "\n<code>/extend " + id + " YYYY-MM-DD reason</code> to ask for an extension"
+		}
+		return s
 	}
-	return "请回复：\n" +
+	s := "请回复：\n" +
 		"<code>/progress " + id + " 60 说明</code> 报告进度（百分比 0-100）\n" +
-		"<code>/done " + id + "</code> 已完成（可附照片）\n" +
-		"<code>/extend " + id + " YYYY-MM-DD 理由</code> 申请延期"
+		"<code>/done " + id + "</code> 已完成（可附照片）"
+	if extend {
+		s += "\n<code>/extend " + id + " YYYY-MM-DD 理由</code> 申请延期"
+	}
+	return s
 }
 
 func plural(n int, unit string) string {

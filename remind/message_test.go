@@ -1,12 +1,14 @@
 package remind_test
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"duban/dataset"
 	"duban/domain"
 	"duban/notify"
 	"duban/remind"
@@ -266,4 +268,77 @@ func TestChineseTextWritesDatesAsDocumentsDo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// exampleItem reads commitment key of the README's example letter.
+func exampleItem(t *testing.T, key string) *domain.Commitment {
+	t.Helper()
+	f, err := os.Open("../examples/jingdezhen-111.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ds, err := dataset.ParseYAML(f, "jingdezhen-111.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, rec := range ds.Commitments {
+		if rec.Key != key {
+			continue
+		}
+		c := &domain.Commitment{ID: int64(i + 1), Key: rec.Key, Title: rec.Title, Unit: rec.Unit, Owners: rec.Owners,
+			DuePrecision: domain.Precision(rec.DuePrecision), Status: domain.Open}
+		if rec.Due != "" {
+			if c.Due, err = domain.ParseDate(rec.Due); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.CreatedAt, err = time.Parse(time.RFC3339, rec.CreatedAt); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	t.Fatalf("no commitment %s in the example", key)
+	return nil
+}
+
+func TestOngoingItemHasNoExtension(t *testing.T) {
+	c := exampleItem(t, "jdz-111-dumping-patrol") // 常态化巡查整治: ongoing, no due date
+	if !c.Ongoing() {
+		t.Fatalf("the example's patrol item has due date %s, want none", c.Due)
+	}
+	rs := defaultPolicy(t).Due(remind.Item{Commitment: c, Owners: []*domain.Contact{zhang}}, at(shanghai, "2024-07-22 10:00"))
+	if len(rs) == 0 {
+		t.Fatal("no reminder for the ongoing item")
+	}
+	for _, r := range rs {
+		for _, lang := range []string{"zh", "en"} {
+			t.Run("the "+r.Kind+" in "+lang+" offers 完成 and 进度 but no 延期 and no /extend", func(t *testing.T) {
+				want := domain.OwnerButtons(c, lang)
+				for _, got := range [][][]notify.Button{remind.Buttons(r, c, lang), remind.ItemButtons(r, c, lang)} {
+					if len(got) != 1 || len(got[0]) != 2 {
+						t.Fatalf("buttons = %v, want %v", got, want)
+					}
+					for i, b := range got[0] {
+						if !strings.HasPrefix(b.Text, want[0][i].Text) || b.Data != want[0][i].Data {
+							t.Errorf("button %d = %+v, want %+v", i, b, want[0][i])
+						}
+						if a, _, _ := domain.ParseCallback(b.Data); a == domain.BtnExtend {
+							t.Errorf("an ongoing item carries the extension button %+v", b)
+						}
+					}
+				}
+				if text := remind.Text(r, c, lang, at(shanghai, "2024-07-22 10:00"), shanghai); strings.Contains(text, "/extend") {
+					t.Errorf("the text of an ongoing item offers /extend:\n%s", text)
+				}
+			})
+		}
+	}
+	t.Run("an item with a due date keeps its 延期 button", func(t *testing.T) {
+		c := exampleItem(t, "jdz-111-fenggang-restoration")
+		got := remind.Buttons(remind.Reminder{Kind: remind.KindOverdue, Contact: zhang}, c, "zh")
+		if len(got) != 1 || len(got[0]) != 3 || got[0][2].Text != "延期" {
+			t.Errorf("buttons = %v, want 完成, 进度, 延期", got)
+		}
+	})
 }
