@@ -13,8 +13,9 @@ import (
 // Text renders the message of r about c in lang ("en", or Chinese for
 // anything else) at now, in loc: Telegram HTML naming the commitment by id
 // and title, its due date with the days left or overdue, its progress and
-// light, and, for an owner, the commands to answer with. User text (the
-// title, the unit, owner keys) is escaped.
+// light, and, for an owner, the commands to answer with; an escalation names
+// the unit and the owners (by name, from r.Owners). User text (the title,
+// the unit, the names) is escaped.
 func Text(r Reminder, c *domain.Commitment, lang string, now time.Time, loc *time.Location) string {
 	text := ItemText(r, c, lang, now, loc)
 	if r.Kind != KindEscalation {
@@ -48,10 +49,26 @@ func ItemText(r Reminder, c *domain.Commitment, lang string, now time.Time, loc 
 		lines = append(lines, w.pick("承办单位：", "Unit: ")+html.EscapeString(c.Unit))
 	}
 	if len(c.Owners) > 0 {
-		lines = append(lines, w.pick("责任人：", "Owners: ")+html.EscapeString(strings.Join(c.Owners, w.pick("、", ", "))))
+		lines = append(lines, w.pick("责任人：", "Owners: ")+html.EscapeString(strings.Join(ownerNames(c.Owners, r.Owners), w.pick("、", ", "))))
 	}
 	lines = append(lines, w.pick("已逾期未完成，请督查室跟进：", "Overdue and not done; please follow up: ")+"<code>/show "+id+"</code>")
 	return strings.Join(lines, "\n")
+}
+
+// ownerNames gives the owners by name, as everything a person reads does:
+// each key's contact among contacts, or the key itself when none is known.
+func ownerNames(keys []string, contacts []*domain.Contact) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		for _, ct := range contacts {
+			if ct != nil && ct.Key == k && ct.Name != "" {
+				out[i] = ct.Name
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Buttons returns the inline keyboard of an owner reminder: the domain's

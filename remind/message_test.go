@@ -90,13 +90,14 @@ func TestText(t *testing.T) {
 		{
 			name: "an escalation names the unit and owners and offers /show, not the owners' commands",
 			kind: remind.KindEscalation, c: fenggang(), lang: "zh", now: at(shanghai, "2024-07-03 09:00"),
-			want:    []string{"逾期督办", "已逾期 3 天", "承办单位：国家试验区管委会办公室", "责任人：zhang-guobin", "<code>/show 12</code>"},
-			notWant: []string{"/done", "/progress", "/extend"},
+			want:    []string{"逾期督办", "已逾期 3 天", "承办单位：国家试验区管委会办公室", "责任人：张国斌", "<code>/show 12</code>"},
+			notWant: []string{"/done", "/progress", "/extend", "zhang-guobin"},
 		},
 		{
 			name: "an English escalation",
 			kind: remind.KindEscalation, c: fenggang(), lang: "en", now: at(shanghai, "2024-07-03 09:00"),
-			want: []string{"Escalation", "3 days overdue", "Unit: ", "Owners: zhang-guobin", "/show 12"},
+			want:    []string{"Escalation", "3 days overdue", "Unit: ", "Owners: 张国斌", "/show 12"},
+			notWant: []string{"zhang-guobin"},
 		},
 		{
 			name: "a progress check of an item never updated counts from its registration",
@@ -139,6 +140,16 @@ func TestText(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("an owner with no known contact is named by key rather than left out", func(t *testing.T) {
+		c := fenggang()
+		c.Owners = []string{"zhang-guobin", "li-ming"}
+		r := remind.Reminder{Kind: remind.KindEscalation, WarnDays: 7, Owners: []*domain.Contact{zhang}}
+		got := remind.Text(r, c, "zh", at(shanghai, "2024-07-03 09:00"), shanghai)
+		if !strings.Contains(got, "责任人：张国斌、li-ming") {
+			t.Errorf("escalation owners:\n%s", got)
+		}
+	})
 
 	t.Run("user text is escaped for Telegram HTML", func(t *testing.T) {
 		c := fenggang()
@@ -341,4 +352,14 @@ func TestOngoingItemHasNoExtension(t *testing.T) {
 			t.Errorf("buttons = %v, want 完成, 进度, 延期", got)
 		}
 	})
+}
+
+func TestEscalationFromThePolicyNamesTheOwners(t *testing.T) {
+	c := fenggang()
+	now := at(shanghai, "2024-07-03 09:00")
+	r := reminderAt(t, remind.KindEscalation, c, now)
+	got := remind.Text(r, c, "zh", now, shanghai)
+	if !strings.Contains(got, "责任人：张国斌") || strings.Contains(got, "zhang-guobin") {
+		t.Errorf("the escalation Policy.Due gives does not name 张国斌:\n%s", got)
+	}
 }

@@ -122,6 +122,9 @@ type Reminder struct {
 	// WarnDays is the policy's warn_days, so that Text shows the same light
 	// as the rest of duban.
 	WarnDays int
+	// Owners are the commitment's owner contacts, set on an escalation so
+	// that its text names them (张国斌), not their keys.
+	Owners []*domain.Contact
 }
 
 // DeadReason returns why the reminder cannot be delivered, or "" if it has a
