@@ -53,8 +53,10 @@ type Policy struct {
 	// WorkingDaysOnly moves a reminder whose day is not a working day (see
 	// the package documentation).
 	WorkingDaysOnly bool
-	// Calendar says which days are working days; nil means Monday to Friday.
-	Calendar *calendar.Calendar
+	// Calendar says which days are working days (a *calendar.Calendar); nil
+	// means Monday to Friday. The shift itself is the domain's one
+	// working-day rule (domain.OnOrBefore, domain.OnOrAfter).
+	Calendar domain.WorkingDays
 	// SupervisionChatID is the chat escalations go to; 0 means none is
 	// configured, and escalations are returned with ChatID 0.
 	SupervisionChatID int64
@@ -63,6 +65,10 @@ type Policy struct {
 // PolicyFromConfig returns the policy that cfg configures, with cal as its
 // working-day calendar (nil: Monday to Friday).
 func PolicyFromConfig(cfg *config.Config, cal *calendar.Calendar) Policy {
+	var wd domain.WorkingDays
+	if cal != nil { // a nil *Calendar in the interface would not be nil
+		wd = cal
+	}
 	r := cfg.Reminders
 	h, m := cfg.SendAtClock()
 	loc := cfg.Location
@@ -81,7 +87,7 @@ func PolicyFromConfig(cfg *config.Config, cal *calendar.Calendar) Policy {
 		EscalateAfterDays: r.EscalateAfterDays,
 		ProgressEveryDays: r.ProgressEveryDays,
 		WorkingDaysOnly:   r.WorkingDaysOnly,
-		Calendar:          cal,
+		Calendar:          wd,
 		SupervisionChatID: cfg.Telegram.SupervisionChatID,
 	}
 }
