@@ -84,7 +84,7 @@ func (h *Handler) eventLine(w *words, e store.Event) []string {
 	case "status":
 		what = fmt.Sprintf(w.evStatus, esc(w.status[domain.Status(e.From)]), esc(w.status[domain.Status(e.To)]))
 	case "extension":
-		what = fmt.Sprintf(w.evExtension, esc(dayText(w, e.OldDue)), esc(dayText(w, e.NewDue)), esc(w.stateWord(e.State)))
+		return h.extensionLines(w, e)
 	default:
 		// "overdue overdue-882" is said in words: 已发送逾期提醒.
 		kind, _, _ := strings.Cut(e.Note, " ")
@@ -107,6 +107,35 @@ func (h *Handler) eventLine(w *words, e store.Event) []string {
 		out = append(out, fmt.Sprintf(w.showEvidence, esc(cut(ev, 200))))
 	}
 	return out
+}
+
+// extensionLines renders an extension request: who asked for which date
+// and why, and, once decided, who approved or rejected it and why, each on
+// its own line with its own time (SPEC §11: the history records who asked
+// and who decided).
+func (h *Handler) extensionLines(w *words, e store.Event) []string {
+	asker := w.evCommandLine
+	if e.Actor != "" {
+		asker = h.namesOf([]string{e.Actor})[0]
+	}
+	asked := fmt.Sprintf(w.evExtAsked, esc(asker), esc(dayText(w, e.OldDue)), esc(dayText(w, e.NewDue)), esc(cut(e.Note, 200)))
+	if e.Late {
+		asked += w.lateNote
+	}
+	if e.State == store.ExtPending || e.DecidedAt == nil {
+		return []string{"· " + stamp(w, e.At, h.cfg.Location) + " " + asked + " · " + w.stateWord(e.State)}
+	}
+	out := []string{"· " + stamp(w, e.At, h.cfg.Location) + " " + asked}
+	decider := w.evCommandLine
+	if e.DecidedBy != "" {
+		decider = h.namesOf([]string{e.DecidedBy})[0]
+	}
+	why := ""
+	if e.DecisionReason != "" {
+		why = fmt.Sprintf(w.evExtWhy, esc(cut(e.DecisionReason, 200)))
+	}
+	decided := fmt.Sprintf(w.evExtDecided, esc(decider), esc(strings.ToLower(w.stateWord(e.State))), why)
+	return append(out, "· "+stamp(w, *e.DecidedAt, h.cfg.Location)+" "+decided)
 }
 
 // namesOf gives the people behind contact keys by name, as everything a
