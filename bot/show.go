@@ -32,7 +32,7 @@ func (h *Handler) show(ctx context.Context, r *request, id int64) []Out {
 	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
 		return h.fail(r.In, r.w, err)
 	}
-	return append(r.reply(h.showText(r.w, c, hist, pending)), evidencePhotos(hist, r.ct, r.ChatID)...)
+	return append(r.reply(h.showText(r.w, c, hist, pending)), evidencePhotos(r.w, hist, r.ct, r.ChatID, h.cfg.Location)...)
 }
 
 // maxShown is how many history entries /show lists, the latest.
@@ -160,7 +160,7 @@ func (h *Handler) namesOf(keys []string) []string {
 
 // evidencePhotos are the files Telegram holds among the evidence of the
 // latest entries, sent to a supervisor as themselves (at most 5).
-func evidencePhotos(hist []store.Event, ct *domain.Contact, chatID int64) []Out {
+func evidencePhotos(w *words, hist []store.Event, ct *domain.Contact, chatID int64, loc *time.Location) []Out {
 	if !supervises(ct) {
 		return nil
 	}
@@ -168,7 +168,7 @@ func evidencePhotos(hist []store.Event, ct *domain.Contact, chatID int64) []Out 
 	for i := len(hist) - 1; i >= 0 && len(outs) < 5; i-- {
 		for _, ev := range hist[i].Evidence {
 			if id, doc, ok := domain.TelegramFile(ev); ok && len(outs) < 5 {
-				outs = append(outs, Out{ChatID: chatID, Text: "📎 " + hist[i].At.Format("2006-01-02"), PhotoFileID: id, PhotoIsDocument: doc})
+				outs = append(outs, Out{ChatID: chatID, Text: "📎 " + day(w, domain.DateOf(hist[i].At, loc)), PhotoFileID: id, PhotoIsDocument: doc})
 			}
 		}
 	}
