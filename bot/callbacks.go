@@ -167,7 +167,7 @@ func (h *Handler) pressDecide(ctx context.Context, r *request, extID int64, appr
 	if err != nil {
 		return h.refused(r, ext.CommitmentID, err)
 	}
-	text := fmt.Sprintf(r.w.approveOK, ref(o.Commitment), o.Extension.RequestedDue) + "\n" + fmt.Sprintf(r.w.editApproved, esc(r.ct.Name))
+	text := fmt.Sprintf(r.w.approveOK, ref(o.Commitment), day(r.w, o.Extension.RequestedDue)) + "\n" + fmt.Sprintf(r.w.editApproved, esc(r.ct.Name))
 	return append(r.answer(r.w.approved), r.edit(text)...)
 }
 

@@ -234,7 +234,7 @@ func (h *Handler) evidenceNote(w *words, ev []string) string {
 // supervision chat with 批准 / 驳回 buttons in the same transaction.
 func (h *Handler) extend(ctx context.Context, r *request, cmd Command) []Out {
 	if !cmd.Date.After(h.today()) {
-		return r.reply(fmt.Sprintf(r.w.pastDate, cmd.Date) + r.w.syntax(CmdExtend))
+		return r.reply(fmt.Sprintf(r.w.pastDate, day(r.w, cmd.Date)) + r.w.syntax(CmdExtend))
 	}
 	c, outs := h.find(ctx, r, cmd.ID)
 	if outs != nil {
@@ -244,16 +244,16 @@ func (h *Handler) extend(ctx context.Context, r *request, cmd Command) []Out {
 		return r.reply(fmt.Sprintf(r.w.ongoingNoExtend, ref(c)))
 	}
 	if !c.Due.IsZero() && c.Status.Active() && !cmd.Date.After(c.Due) {
-		return r.reply(fmt.Sprintf(r.w.notAfterDue, ref(c), cmd.Date, c.Due))
+		return r.reply(fmt.Sprintf(r.w.notAfterDue, ref(c), day(r.w, cmd.Date), day(r.w, c.Due)))
 	}
 	if p, err := h.db.PendingExtension(ctx, c.ID); err == nil {
-		return r.reply(fmt.Sprintf(r.w.pendingExists, ref(c), p.RequestedDue))
+		return r.reply(fmt.Sprintf(r.w.pendingExists, ref(c), day(r.w, p.RequestedDue)))
 	}
 	o, err := h.wf.RequestExtension(ctx, r.actor, cmd.ID, cmd.Date, cmd.Text)
 	if err != nil {
 		return h.refused(r, cmd.ID, err)
 	}
-	text := fmt.Sprintf(r.w.extendOK, ref(c), dateOr(r.w, o.Extension.OldDue), o.Extension.RequestedDue)
+	text := fmt.Sprintf(r.w.extendOK, ref(c), dateOr(r.w, o.Extension.OldDue), day(r.w, o.Extension.RequestedDue))
 	if o.Extension.Late {
 		text += r.w.lateNote
 	}
@@ -297,7 +297,7 @@ func (h *Handler) decide(ctx context.Context, r *request, cmd Command) []Out {
 		return h.refused(r, cmd.ID, err)
 	}
 	if approve {
-		return r.reply(fmt.Sprintf(r.w.approveOK, ref(o.Commitment), o.Extension.RequestedDue))
+		return r.reply(fmt.Sprintf(r.w.approveOK, ref(o.Commitment), day(r.w, o.Extension.RequestedDue)))
 	}
 	return r.reply(fmt.Sprintf(r.w.rejectOK, ref(o.Commitment)))
 }
@@ -326,7 +326,7 @@ func (h *Handler) pendingList(ctx context.Context, r *request) []Out {
 			break
 		}
 		lines = append(lines, fmt.Sprintf(r.w.pendingExt, ref(e.Commitment), esc(e.Requester), dateOr(r.w, e.Extension.OldDue),
-			e.Extension.RequestedDue, e.Days))
+			day(r.w, e.Extension.RequestedDue), e.Days))
 	}
 	return r.reply(strings.Join(lines, "\n"))
 }

@@ -68,7 +68,7 @@ func TestBotEndToEnd(t *testing.T) {
 		t.Run("list shows mine, red first, with light, due date and progress", func(t *testing.T) {
 			got := x.reply(zhangUser, "/list")
 			contains(t, "/list", got, append(append(names(c1), names(c3)...), names(c4)...)...)
-			contains(t, "/list", got, "🔴", "截止 2024-05-01", "0%")
+			contains(t, "/list", got, "🔴", "截止 2024年5月1日", "0%")
 			if strings.Contains(got, "#2 ") || strings.Index(got, "#3") > strings.Index(got, "#1") {
 				t.Errorf("/list order or scope wrong: %q", got)
 			}
@@ -85,7 +85,7 @@ func TestBotEndToEnd(t *testing.T) {
 			contains(t, "/逾期 supervisor", x.reply(wangUser, "/逾期"), "管委会办公室：1 项", "#3")
 		})
 		t.Run("show gives the detail", func(t *testing.T) {
-			contains(t, "/show", x.reply(zhangUser, "/show #1"), append(names(c1), "状态：未启动", "截止日期：2024-06-30")...)
+			contains(t, "/show", x.reply(zhangUser, "/show #1"), append(names(c1), "状态：未启动", "截止日期：2024年6月30日")...)
 		})
 		t.Run("progress is recorded with the Telegram user id", func(t *testing.T) {
 			got := x.reply(zhangUser, "/progress 1 40 清运 <b>三车</b> & 复绿")
@@ -154,11 +154,12 @@ func TestBotEndToEnd(t *testing.T) {
 		var extMsg int
 		t.Run("extend files a request and queues it for the supervision chat", func(t *testing.T) {
 			got := x.reply(zhangUser, "/extend 3 2024-09-30 雨季施工 <延误>")
-			contains(t, "/extend", got, append(names(c3), "2024-05-01 → 2024-09-30", "逾期后申请")...)
+			contains(t, "/extend", got, append(names(c3), "2024年5月1日 → 2024年9月30日", "逾期后申请")...)
 			ext, err := db.PendingExtension(ctx, 3)
 			if err != nil || !ext.Late || ext.RequestedDue.String() != "2024-09-30" {
 				t.Fatalf("pending %+v %v", ext, err)
 			}
+			contains(t, "/show 3 while pending", x.reply(zhangUser, "/show 3"), "张国斌申请延期 2024年5月1日 → 2024年9月30日", "待审批")
 			ns, _ := db.Notifications(ctx, store.OutboxFilter{Kind: store.KindExtension})
 			if len(ns) != 1 || ns[0].DedupKey != "ext/1/request" || ns[0].ChatID != superChat || len(ns[0].Buttons) != 1 ||
 				ns[0].Buttons[0][0].Data != "ea:1" || ns[0].Buttons[0][1].Data != "er:1" {
@@ -212,7 +213,24 @@ func TestBotEndToEnd(t *testing.T) {
 			if len(ns) != 1 || ns[0].DedupKey != "ext/1/decision/zhang" {
 				t.Fatalf("decision %+v", ns)
 			}
-			contains(t, "decision", ns[0].Body, append(names(c3), "已批准", "2024-09-30")...)
+			contains(t, "decision", ns[0].Body, append(names(c3), "已批准", "2024年9月30日")...)
+		})
+		t.Run("show names who asked for the extension and who decided it", func(t *testing.T) {
+			got := x.reply(zhangUser, "/show 3") // an official: no evidence photos follow
+			contains(t, "/show 3", got, "张国斌申请延期 2024年5月1日 → 2024年9月30日，理由：雨季施工 &lt;延误&gt;（逾期后申请）",
+				"王督查已批准延期申请")
+			for _, key := range []string{"(zhang)", "(wang)", "2024-09-30"} {
+				if strings.Contains(got, key) {
+					t.Errorf("/show 3 carries %q:\n%s", key, got)
+				}
+			}
+		})
+		t.Run("show in English names who asked and who rejected, and why", func(t *testing.T) {
+			contains(t, "/extend 2", x.reply(liUser, "/extend 2 2024-07-31 short of crews"), "2024-07-31")
+			contains(t, "/驳回 2", x.reply(wangUser, "/驳回 2 材料不全"), "#2")
+			got := x.reply(liUser, "/show 2")
+			contains(t, "/show 2", got, "Li Ming asked for an extension 2024-06-30 → 2024-07-31, reason: short of crews",
+				"王督查 rejected the extension; reason: 材料不全")
 		})
 		t.Run("a stale approve button answers why and changes nothing", func(t *testing.T) {
 			before := snapshot(t, db)

@@ -50,7 +50,7 @@ func TestHostileInput(t *testing.T) {
 			{"extend without a date", zhangUser, zhangUser, "/extend 1", "缺少新的截止日期。"},
 			{"month 13", zhangUser, zhangUser, "/extend 1 2024-13-01 雨季", "日期 2024-13-01 无效"},
 			{"February 30", zhangUser, zhangUser, "/延期 1 2024-02-30 雨季", "日期 2024-02-30 无效"},
-			{"a date in the past", zhangUser, zhangUser, "/extend 1 2020-01-01 雨季", "2020-01-01 不在今天之后"},
+			{"a date in the past", zhangUser, zhangUser, "/extend 1 2020-01-01 雨季", "2020年1月1日 不在今天之后"},
 			{"today is not later", zhangUser, zhangUser, "/extend 1 2024-06-01 雨季", "不在今天之后"},
 			{"a date in another format", zhangUser, zhangUser, "/extend 1 30/09/2024 雨季", "无效"},
 			{"extend without a reason", zhangUser, zhangUser, "/extend 1 2024-09-30", "缺少理由。"},

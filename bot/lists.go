@@ -127,7 +127,7 @@ func (h *Handler) dueText(w *words, c *domain.Commitment) string {
 	if c.Due.IsZero() {
 		return w.ongoing
 	}
-	s := c.Due.String()
+	s := day(w, c.Due)
 	if !c.Status.Active() {
 		return s
 	}

@@ -37,7 +37,7 @@ type words struct {
 	notDoneReopen, notAfterDue, pendingExists                      string
 	showStatus, showDue, showUnit, showOwners, showTarget          string
 	showPending, showHistory, showOlder, showEvidence              string
-	evProgress, evStatus, evExtension, evNotification              string
+	evProgress, evStatus, evNotification                           string
 	typeProgress, typeExtend                                       string
 	askedProgress, askedExtend                                     string
 	extRequest, extRequester, extDates, extReason, extLate         string
@@ -50,6 +50,7 @@ type words struct {
 	approveOK, rejectOK, pendingHead, pendingEmpty, pendingDone string
 	pendingExt, cannot, onlyOffice, ongoingNoExtend             string
 	evSent, evEdit, evExtAsked, evExtDecided, showEvidencePhoto string
+	evExtWhy, evCommandLine                                     string
 	actions                                                     map[string]string
 }
 
@@ -170,7 +171,6 @@ var zh = &words{
 	showEvidence:   "  📎 %s",
 	evProgress:     "进度 %d%%",
 	evStatus:       "状态 %s → %s",
-	evExtension:    "延期申请 %s → %s（%s）",
 	evNotification: "已发送提醒 %s",
 
 	typeProgress:  "/progress %d &lt;0-100&gt; &lt;说明&gt;",
@@ -217,6 +217,8 @@ var zh = &words{
 	evEdit:            "修改%s：%s → %s",
 	evExtAsked:        "%s申请延期 %s → %s，理由：%s",
 	evExtDecided:      "%s%s延期申请%s",
+	evExtWhy:          "，理由：%s",
+	evCommandLine:     "督查室（命令行）",
 	showEvidencePhoto: "  📎 照片",
 	actions: map[string]string{"progress": "报告进度", "done": "标记完成", "verify": "销号", "send_back": "退回", "reopen": "退回",
 		"cancel": "撤销", "extend": "申请延期", "decide": "审批延期", "edit": "修改", "reassign": "转办", "list pending items": "查看待销号事项"},
@@ -333,7 +335,6 @@ var en = &words{
 	showEvidence:   "  📎 %s",
 	evProgress:     "progress %d%%",
 	evStatus:       "status %s → %s",
-	evExtension:    "extension %s → %s (%s)",
 	evNotification: "reminder sent: %s",
 
 	typeProgress:  "/progress %d &lt;0-100&gt; &lt;note&gt;",
@@ -379,7 +380,9 @@ var en = &words{
 	evSent:            "sent: %s",
 	evEdit:            "changed %s: %s → %s",
 	evExtAsked:        "%s asked for an extension %s → %s, reason: %s",
-	evExtDecided:      "%s %s the extension %s",
+	evExtDecided:      "%s %s the extension%s",
+	evExtWhy:          "; reason: %s",
+	evCommandLine:     "the supervision office (command line)",
 	showEvidencePhoto: "  📎 photo",
 	actions: map[string]string{"progress": "report progress", "done": "mark it done", "verify": "verify it", "send_back": "send it back",
 		"reopen": "send it back", "cancel": "cancel it", "extend": "extend it", "decide": "decide extensions", "edit": "edit it",

@@ -83,22 +83,12 @@ func (c *Calendar) IsWorkingDay(d domain.Date) bool {
 	return wd != time.Saturday && wd != time.Sunday
 }
 
-// maxLookBack bounds the walk of OnOrBefore. The longest run of rest days in
-// China is nine (春节), so a run of 60 means a broken file; answering d then
-// keeps a reminder on its own day instead of sending it months early.
-const maxLookBack = 60
-
 // OnOrBefore returns d if it is a working day, and otherwise the working day
 // before it: a reminder for a Sunday is sent on the Friday. If none of the 60
-// days before d is a working day, it gives up and returns d.
-func (c *Calendar) OnOrBefore(d domain.Date) domain.Date {
-	for i := 0; i <= maxLookBack; i++ {
-		if e := d.AddDays(-i); c.IsWorkingDay(e) {
-			return e
-		}
-	}
-	return d
-}
+// days before d is a working day (the longest run of rest days in China is
+// nine, 春节, so such a run means a broken file), it gives up and returns d.
+// It is domain.OnOrBefore, the one working-day rule, on this calendar.
+func (c *Calendar) OnOrBefore(d domain.Date) domain.Date { return domain.OnOrBefore(d, c) }
 
 // AddWorkingDays returns the n-th working day after d; n == 0 returns d, even
 // if d is not a working day, and a negative n counts back before d.

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -43,6 +45,32 @@ func (d Date) String() string {
 		return ""
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+// ZH writes d as an official document does: 2024年6月30日, or "" for the
+// zero Date. Every Chinese text a person reads (messages, bot replies,
+// reports) writes dates so; machine formats (JSON, CSV, YAML, ICS) keep
+// String's ISO form.
+func (d Date) ZH() string {
+	if d.IsZero() {
+		return ""
+	}
+	return strconv.Itoa(d.Year) + "年" + strconv.Itoa(int(d.Month)) + "月" + strconv.Itoa(d.Day) + "日"
+}
+
+// For writes d for a person reading lang: ZH for Chinese (the default),
+// ISO (String) for English ("en" and its regional variants).
+func (d Date) For(lang string) string {
+	if IsEnglish(lang) {
+		return d.String()
+	}
+	return d.ZH()
+}
+
+// IsEnglish reports whether lang asks for English: "en" or a regional
+// variant ("en-GB", "en_US"). Anything else is Chinese, duban's default.
+func IsEnglish(lang string) bool {
+	return lang == "en" || strings.HasPrefix(lang, "en-") || strings.HasPrefix(lang, "en_")
 }
 
 // Start returns the first instant of d in loc.

@@ -94,7 +94,7 @@ func ChasesDeadline(kind string) bool {
 
 func pick[T ~string](names [2]string, v T, lang string) string {
 	i := 0
-	if lang == "en" {
+	if IsEnglish(lang) {
 		i = 1
 	}
 	if names[i] == "" {

@@ -24,14 +24,34 @@ func (Weekdays) IsWorkingDay(d Date) bool {
 const MaxRestDays = 60
 
 // OnOrBefore returns d if it is a working day, and otherwise the working
-// day before it (a reminder due on a Sunday goes out on Friday).
-func OnOrBefore(d Date, cal WorkingDays) Date {
+// day before it (a reminder due on a Sunday goes out on Friday). If none of
+// the MaxRestDays days before d is one, it returns d.
+func OnOrBefore(d Date, cal WorkingDays) Date { return nearestWorkingDay(d, cal, -1) }
+
+// OnOrAfter returns d if it is a working day, and otherwise the working day
+// after it (an escalation due on a Saturday goes out on Monday). If none of
+// the MaxRestDays days after d is one, it returns d.
+func OnOrAfter(d Date, cal WorkingDays) Date { return nearestWorkingDay(d, cal, 1) }
+
+// nearestWorkingDay walks from d one day at a time in the direction of step
+// (-1 or +1) to the first working day. Reminders ask it for every stage
+// they place, so it steps within a month without going through time.Time.
+func nearestWorkingDay(d Date, cal WorkingDays, step int) Date {
 	if cal == nil {
 		cal = Weekdays{}
 	}
+	e := d
 	for i := 0; i <= MaxRestDays; i++ {
-		if e := d.AddDays(-i); cal.IsWorkingDay(e) {
+		if cal.IsWorkingDay(e) {
 			return e
+		}
+		switch {
+		case step < 0 && e.Day > 1:
+			e.Day--
+		case step > 0 && e.Day < 28:
+			e.Day++
+		default:
+			e = e.AddDays(step)
 		}
 	}
 	return d

@@ -53,10 +53,11 @@
 // # The working-day shift
 //
 // With working_days_only, a stage whose nominal day is not a working day is
-// sent at send_at on the previous working day ([calendar.Calendar.OnOrBefore]):
-// the due reminder of a Sunday deadline arrives on Friday, while someone is
-// at the office to act on it, and a deadline on the fifth day of the National
-// Day holiday is announced on the last working day before it. When stages
+// sent at send_at on the previous working day ([domain.OnOrBefore], the one
+// working-day rule, which the letter reader shares): the due reminder of a
+// Sunday deadline arrives on Friday, while someone is at the office to act
+// on it, and a deadline on the fifth day of the National Day holiday is
+// announced on the last working day before it. When stages
 // collapse onto the same working day (lead-1 on a Saturday and the due date on
 // the Sunday both move to Friday), the later stage wins and one message is
 // sent.

@@ -18,7 +18,7 @@ func (p *Policy) appendReminders(out []Reminder, it Item, s *series, n int, send
 		// not repeat one already sent.
 		r.Kind, r.Stage, due = KindProgressCheck, string(appendDate(append(buf[:0], "progress-"...), r.Day)), "-"
 	case s.kind == escalationSeries:
-		r.Kind, r.Stage = KindEscalation, KindEscalation
+		r.Kind, r.Stage, r.Owners = KindEscalation, KindEscalation, it.Owners
 	case n < s.due:
 		r.Kind, r.Stage = KindLead, string(strconv.AppendInt(append(buf[:0], "lead-"...), int64(s.due-n), 10))
 	case n == s.due:

@@ -13,12 +13,13 @@ import (
 // Text renders the message of r about c in lang ("en", or Chinese for
 // anything else) at now, in loc: Telegram HTML naming the commitment by id
 // and title, its due date with the days left or overdue, its progress and
-// light, and, for an owner, the commands to answer with. User text (the
-// title, the unit, owner keys) is escaped.
+// light, and, for an owner, the commands to answer with; an escalation names
+// the unit and the owners (by name, from r.Owners). User text (the title,
+// the unit, the names) is escaped.
 func Text(r Reminder, c *domain.Commitment, lang string, now time.Time, loc *time.Location) string {
 	text := ItemText(r, c, lang, now, loc)
 	if r.Kind != KindEscalation {
-		text += "\n" + wordsFor(lang).replyWith(strconv.FormatInt(c.ID, 10))
+		text += "\n" + wordsFor(lang).replyWith(strconv.FormatInt(c.ID, 10), !c.Ongoing())
 	}
 	return text
 }
@@ -48,27 +49,39 @@ func ItemText(r Reminder, c *domain.Commitment, lang string, now time.Time, loc 
 		lines = append(lines, w.pick("承办单位：", "Unit: ")+html.EscapeString(c.Unit))
 	}
 	if len(c.Owners) > 0 {
-		lines = append(lines, w.pick("责任人：", "Owners: ")+html.EscapeString(strings.Join(c.Owners, w.pick("、", ", "))))
+		lines = append(lines, w.pick("责任人：", "Owners: ")+html.EscapeString(strings.Join(ownerNames(c.Owners, r.Owners), w.pick("、", ", "))))
 	}
 	lines = append(lines, w.pick("已逾期未完成，请督查室跟进：", "Overdue and not done; please follow up: ")+"<code>/show "+id+"</code>")
 	return strings.Join(lines, "\n")
 }
 
-// Buttons returns the inline keyboard of an owner reminder: Done, Progress
-// and Extension (完成, 进度, 延期), whose callback data "d:12", "p:12" and
-// "x:12" the bot handles as /done, /progress and /extend. An escalation,
-// which goes to the supervision chat, has none.
+// ownerNames gives the owners by name, as everything a person reads does:
+// each key's contact among contacts, or the key itself when none is known.
+func ownerNames(keys []string, contacts []*domain.Contact) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		for _, ct := range contacts {
+			if ct != nil && ct.Key == k && ct.Name != "" {
+				out[i] = ct.Name
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Buttons returns the inline keyboard of an owner reminder: the domain's
+// owner buttons (domain.OwnerButtons), 完成, 进度 and, for an item with a
+// due date, 延期, whose callback data "d:12", "p:12" and "x:12" the bot
+// handles as /done, /progress and /extend. An ongoing item (常态化) takes no
+// extension request, so it has no 延期. An escalation, which goes to the
+// supervision chat, has none.
 func Buttons(r Reminder, c *domain.Commitment, lang string) [][]notify.Button {
 	if r.Kind == KindEscalation || r.Contact == nil {
 		return nil
 	}
-	w := wordsFor(lang)
-	id := strconv.FormatInt(c.ID, 10)
-	return [][]notify.Button{{
-		{Text: w.pick("完成", "Done"), Data: "d:" + id},
-		{Text: w.pick("进度", "Progress"), Data: "p:" + id},
-		{Text: w.pick("延期", "Extension"), Data: "x:" + id},
-	}}
+	return domain.OwnerButtons(c, wordsFor(lang).lang())
 }
 
 // BatchText is the message that carries several reminders for one chat,
@@ -90,7 +103,7 @@ func BatchText(items []string, lang string, owner bool) string {
 	}
 	if owner {
 		b.WriteString("\n\n")
-		b.WriteString(w.replyWith(w.pick("编号", "ID")))
+		b.WriteString(w.replyWith(w.pick("编号", "ID"), true))
 	}
 	return b.String()
 }
@@ -129,7 +142,15 @@ type words struct{ en bool }
 // wordsFor returns the words of lang: English for "en" and its regional
 // variants, Chinese for anything else (zh is duban's default language).
 func wordsFor(lang string) words {
-	return words{en: lang == "en" || strings.HasPrefix(lang, "en-") || strings.HasPrefix(lang, "en_")}
+	return words{en: domain.IsEnglish(lang)}
+}
+
+// lang is the language code of the domain's vocabulary: "en" or "zh".
+func (w words) lang() string {
+	if w.en {
+		return "en"
+	}
+	return "zh"
 }
 
 func (w words) pick(zh, en string) string {
@@ -139,18 +160,18 @@ func (w words) pick(zh, en string) string {
 	return zh
 }
 
+// heading is the kind's icon and its name in the one vocabulary
+// (domain.KindName), in bold.
 func (w words) heading(kind string) string {
-	switch kind {
-	case KindLead:
-		return w.pick("⏰ <b>督办提醒</b>", "⏰ <b>Reminder</b>")
-	case KindDue:
-		return w.pick("⏰ <b>到期提醒</b>", "⏰ <b>Due</b>")
-	case KindOverdue:
-		return w.pick("🔴 <b>逾期提醒</b>", "🔴 <b>Overdue</b>")
-	case KindEscalation:
-		return w.pick("🚨 <b>逾期督办</b>", "🚨 <b>Escalation: overdue</b>")
+	name := domain.KindName(kind, w.lang())
+	if w.en && name != "" {
+		name = strings.ToUpper(name[:1]) + name[1:]
 	}
-	return w.pick("📝 <b>进度询问</b>", "📝 <b>Progress check</b>")
+	return kindIcons[kind] + " <b>" + name + "</b>"
+}
+
+var kindIcons = map[string]string{
+	KindLead: "⏰", KindDue: "⏰", KindOverdue: "🔴", KindEscalation: "🚨", KindProgressCheck: "📝",
 }
 
 var (
@@ -176,7 +197,7 @@ func (w words) due(due, today domain.Date) string {
 		}
 		return s + plural(-left, "day") + " overdue"
 	}
-	s := "截止日期：" + due.String() + "（" + weekdaysZH[due.Weekday()] + "），"
+	s := "截止日期：" + due.ZH() + "（" + weekdaysZH[due.Weekday()] + "），"
 	switch {
 	case left > 1:
 		return s + "还有 " + strconv.Itoa(left) + " 天"
@@ -188,20 +209,13 @@ func (w words) due(due, today domain.Date) string {
 	return s + "已逾期 " + strconv.Itoa(-left) + " 天"
 }
 
-var lightMarks = map[domain.Light]string{
-	domain.Red: "🔴", domain.Yellow: "🟡", domain.Green: "🟢", domain.LDone: "✅", domain.Grey: "⚪",
-}
-
-var lightNamesZH = map[domain.Light]string{
-	domain.Red: "红灯", domain.Yellow: "黄灯", domain.Green: "绿灯", domain.LDone: "已完成", domain.Grey: "已取消",
-}
-
 // progress shows the progress percentage and the light.
 func (w words) progress(pct int, l domain.Light) string {
+	light := domain.LightIcon(l) + " " + domain.LightName(l, w.lang())
 	if w.en {
-		return "Progress " + strconv.Itoa(pct) + "% · " + lightMarks[l] + " " + string(l)
+		return "Progress " + strconv.Itoa(pct) + "% · " + light
 	}
-	return "进度：" + strconv.Itoa(pct) + "%　" + lightMarks[l] + " " + lightNamesZH[l]
+	return "进度：" + strconv.Itoa(pct) + "%　" + light
 }
 
 // silence says how long the owners have not reported progress.
@@ -212,29 +226,36 @@ func (w words) silence(c *domain.Commitment, today domain.Date, loc *time.Locati
 		if w.en {
 			return "No progress update for " + plural(n, "day") + " (last on " + d.String() + ")."
 		}
-		return "已 " + strconv.Itoa(n) + " 天没有进度更新（上次更新：" + d.String() + "）"
+		return "已 " + strconv.Itoa(n) + " 天没有进度更新（上次更新：" + d.ZH() + "）"
 	}
 	d := domain.DateOf(c.CreatedAt, loc)
 	n := d.DaysUntil(today)
 	if w.en {
 		return "No progress update in the " + plural(n, "day") + " since it was registered on " + d.String() + "."
 	}
-	return "自 " + d.String() + " 登记以来 " + strconv.Itoa(n) + " 天没有进度更新"
+	return "自 " + d.ZH() + " 登记以来 " + strconv.Itoa(n) + " 天没有进度更新"
 }
 
-// replyWith lists the commands an owner answers with; the bot takes the
-// Chinese aliases too, but the ASCII names are easier to type on any phone.
-func (w words) replyWith(id string) string {
+// replyWith lists the commands an owner answers with, /extend only when
+// the item has a due date to move (extend); the bot takes the Chinese
+// aliases too, but the ASCII names are easier to type on any phone.
+func (w words) replyWith(id string, extend bool) string {
 	if w.en {
-		return "Reply with:\n" +
+		s := "Reply with:\n" +
 			"<code>/progress " + id + " 60 note</code> to report progress (percent 0-100)\n" +
-			"<code>/done " + id + "</code> when it is done (a photo may be attached)\n" +
-			"<code>/extend " + id + " YYYY-MM-DD reason</code> to ask for an extension"
+			"<code>/done " + id + "</code> when it is done (a photo may be attached)"
+		if extend {
+			s += "\n<code>/extend " + id + " YYYY-MM-DD reason</code> to ask for an extension"
+		}
+		return s
 	}
-	return "请回复：\n" +
+	s := "请回复：\n" +
 		"<code>/progress " + id + " 60 说明</code> 报告进度（百分比 0-100）\n" +
-		"<code>/done " + id + "</code> 已完成（可附照片）\n" +
-		"<code>/extend " + id + " YYYY-MM-DD 理由</code> 申请延期"
+		"<code>/done " + id + "</code> 已完成（可附照片）"
+	if extend {
+		s += "\n<code>/extend " + id + " YYYY-MM-DD 理由</code> 申请延期"
+	}
+	return s
 }
 
 func plural(n int, unit string) string {

@@ -1,11 +1,14 @@
 package remind_test
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"duban/dataset"
 	"duban/domain"
 	"duban/notify"
 	"duban/remind"
@@ -50,8 +53,8 @@ func TestText(t *testing.T) {
 			name: "a Chinese lead reminder names the item, the due date, the days left, progress, light and commands",
 			kind: remind.KindLead, c: fenggang(), lang: "zh", now: at(shanghai, "2024-06-21 09:00"),
 			want: []string{
-				"督办提醒", "#12 <b>凤岗村附近倾倒填埋陶瓷固废点完成复绿修复</b>",
-				"截止日期：2024-06-30（周日），还有 9 天", "进度：0%", "🟢 绿灯",
+				"提前提醒", "#12 <b>凤岗村附近倾倒填埋陶瓷固废点完成复绿修复</b>",
+				"截止日期：2024年6月30日（周日），还有 9 天", "进度：0%", "🟢 绿灯",
 				"<code>/progress 12 60 说明</code>", "<code>/done 12</code>", "<code>/extend 12 YYYY-MM-DD 理由</code>",
 			},
 		},
@@ -64,7 +67,7 @@ func TestText(t *testing.T) {
 			name: "an English due reminder reads in English",
 			kind: remind.KindDue, c: fenggang(), lang: "en", now: at(shanghai, "2024-06-28 09:00"),
 			want: []string{
-				"<b>Due</b>", "#12 <b>凤岗村", "Due 2024-06-30 (Sun), in 2 days", "Progress 0% · 🟡 yellow",
+				"<b>Due reminder</b>", "#12 <b>凤岗村", "Due 2024-06-30 (Sun), in 2 days", "Progress 0% · 🟡 yellow",
 				"<code>/progress 12 60 note</code>", "<code>/done 12</code>", "<code>/extend 12 YYYY-MM-DD reason</code>",
 			},
 			notWant: []string{"说明", "截止"},
@@ -82,23 +85,24 @@ func TestText(t *testing.T) {
 		{
 			name: "an English overdue reminder says how many days overdue",
 			kind: remind.KindOverdue, c: fenggang(), lang: "en", now: at(shanghai, "2024-07-05 09:00"),
-			want: []string{"<b>Overdue</b>", "5 days overdue", "🔴 red"},
+			want: []string{"<b>Overdue reminder</b>", "5 days overdue", "🔴 red"},
 		},
 		{
 			name: "an escalation names the unit and owners and offers /show, not the owners' commands",
 			kind: remind.KindEscalation, c: fenggang(), lang: "zh", now: at(shanghai, "2024-07-03 09:00"),
-			want:    []string{"逾期督办", "已逾期 3 天", "承办单位：国家试验区管委会办公室", "责任人：zhang-guobin", "<code>/show 12</code>"},
-			notWant: []string{"/done", "/progress", "/extend"},
+			want:    []string{"逾期督办", "已逾期 3 天", "承办单位：国家试验区管委会办公室", "责任人：张国斌", "<code>/show 12</code>"},
+			notWant: []string{"/done", "/progress", "/extend", "zhang-guobin"},
 		},
 		{
 			name: "an English escalation",
 			kind: remind.KindEscalation, c: fenggang(), lang: "en", now: at(shanghai, "2024-07-03 09:00"),
-			want: []string{"Escalation", "3 days overdue", "Unit: ", "Owners: zhang-guobin", "/show 12"},
+			want:    []string{"Escalation", "3 days overdue", "Unit: ", "Owners: 张国斌", "/show 12"},
+			notWant: []string{"zhang-guobin"},
 		},
 		{
 			name: "a progress check of an item never updated counts from its registration",
 			kind: remind.KindProgressCheck, c: fenggang(), lang: "zh", now: at(shanghai, "2024-05-15 09:00"),
-			want: []string{"进度询问", "自 2024-04-15 登记以来 30 天没有进度更新", "/progress 12"},
+			want: []string{"进度询问", "自 2024年4月15日 登记以来 30 天没有进度更新", "/progress 12"},
 		},
 		{
 			name: "a progress check counts from the last update",
@@ -114,7 +118,7 @@ func TestText(t *testing.T) {
 		{
 			name: "an unknown language falls back to Chinese",
 			kind: remind.KindLead, c: fenggang(), lang: "fr", now: at(shanghai, "2024-06-21 09:00"),
-			want: []string{"督办提醒"},
+			want: []string{"提前提醒"},
 		},
 	}
 	for _, tt := range tests {
@@ -136,6 +140,16 @@ func TestText(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("an owner with no known contact is named by key rather than left out", func(t *testing.T) {
+		c := fenggang()
+		c.Owners = []string{"zhang-guobin", "li-ming"}
+		r := remind.Reminder{Kind: remind.KindEscalation, WarnDays: 7, Owners: []*domain.Contact{zhang}}
+		got := remind.Text(r, c, "zh", at(shanghai, "2024-07-03 09:00"), shanghai)
+		if !strings.Contains(got, "责任人：张国斌、li-ming") {
+			t.Errorf("escalation owners:\n%s", got)
+		}
+	})
 
 	t.Run("user text is escaped for Telegram HTML", func(t *testing.T) {
 		c := fenggang()
@@ -203,4 +217,149 @@ func TestButtons(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestTextSpeaksTheDomainVocabulary(t *testing.T) {
+	now := at(shanghai, "2024-07-05 09:00")
+	t.Run("every light is named as the domain names it, in both languages", func(t *testing.T) {
+		for _, st := range domain.Statuses {
+			c := fenggang()
+			c.Status = st
+			light := c.Light(now, shanghai, 7)
+			for _, lang := range []string{"zh", "en"} {
+				got := remind.Text(remind.Reminder{Kind: remind.KindOverdue, WarnDays: 7}, c, lang, now, shanghai)
+				want := domain.LightIcon(light) + " " + domain.LightName(light, lang)
+				if !strings.Contains(got, want) {
+					t.Errorf("%s %s text lacks %q:\n%s", st, lang, want, got)
+				}
+			}
+		}
+	})
+	t.Run("a cancelled item's light reads 已撤销, never 已取消", func(t *testing.T) {
+		c := fenggang()
+		c.Status = domain.Cancelled
+		got := remind.Text(remind.Reminder{Kind: remind.KindOverdue, WarnDays: 7}, c, "zh", now, shanghai)
+		if !strings.Contains(got, "已撤销") || strings.Contains(got, "已取消") {
+			t.Errorf("cancelled light:\n%s", got)
+		}
+	})
+	t.Run("every heading is the kind's name in the domain vocabulary", func(t *testing.T) {
+		for _, kind := range []string{remind.KindLead, remind.KindDue, remind.KindOverdue, remind.KindEscalation, remind.KindProgressCheck} {
+			got := remind.Text(remind.Reminder{Kind: kind, WarnDays: 7}, fenggang(), "zh", now, shanghai)
+			if first, _, _ := strings.Cut(got, "\n"); !strings.Contains(first, domain.KindName(kind, "zh")) {
+				t.Errorf("%s heading %q lacks %q", kind, first, domain.KindName(kind, "zh"))
+			}
+		}
+	})
+}
+
+func TestChineseTextWritesDatesAsDocumentsDo(t *testing.T) {
+	iso := regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+	c := fenggang()
+	p := at(shanghai, "2024-06-20 16:30")
+	c.Status, c.Progress, c.LastProgressAt = domain.InProgress, 60, &p
+	now := at(shanghai, "2024-07-19 09:00")
+	for _, kind := range []string{remind.KindLead, remind.KindDue, remind.KindOverdue, remind.KindEscalation, remind.KindProgressCheck} {
+		t.Run(kind+" in Chinese reads 2024年6月30日 and no ISO date", func(t *testing.T) {
+			got := remind.Text(remind.Reminder{Kind: kind, WarnDays: 7}, c, "zh", now, shanghai)
+			if !strings.Contains(got, "2024年6月30日") {
+				t.Errorf("text lacks 2024年6月30日:\n%s", got)
+			}
+			if kind == remind.KindProgressCheck && !strings.Contains(got, "上次更新：2024年6月20日") {
+				t.Errorf("progress check lacks 上次更新：2024年6月20日:\n%s", got)
+			}
+			if m := iso.FindString(got); m != "" {
+				t.Errorf("text carries the ISO date %s:\n%s", m, got)
+			}
+		})
+		t.Run(kind+" in English keeps ISO", func(t *testing.T) {
+			got := remind.Text(remind.Reminder{Kind: kind, WarnDays: 7}, c, "en", now, shanghai)
+			if !strings.Contains(got, "2024-06-30") {
+				t.Errorf("text lacks 2024-06-30:\n%s", got)
+			}
+		})
+	}
+}
+
+// exampleItem reads commitment key of the README's example letter.
+func exampleItem(t *testing.T, key string) *domain.Commitment {
+	t.Helper()
+	f, err := os.Open("../examples/jingdezhen-111.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ds, err := dataset.ParseYAML(f, "jingdezhen-111.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, rec := range ds.Commitments {
+		if rec.Key != key {
+			continue
+		}
+		c := &domain.Commitment{ID: int64(i + 1), Key: rec.Key, Title: rec.Title, Unit: rec.Unit, Owners: rec.Owners,
+			DuePrecision: domain.Precision(rec.DuePrecision), Status: domain.Open}
+		if rec.Due != "" {
+			if c.Due, err = domain.ParseDate(rec.Due); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.CreatedAt, err = time.Parse(time.RFC3339, rec.CreatedAt); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	t.Fatalf("no commitment %s in the example", key)
+	return nil
+}
+
+func TestOngoingItemHasNoExtension(t *testing.T) {
+	c := exampleItem(t, "jdz-111-dumping-patrol") // 常态化巡查整治: ongoing, no due date
+	if !c.Ongoing() {
+		t.Fatalf("the example's patrol item has due date %s, want none", c.Due)
+	}
+	rs := defaultPolicy(t).Due(remind.Item{Commitment: c, Owners: []*domain.Contact{zhang}}, at(shanghai, "2024-07-22 10:00"))
+	if len(rs) == 0 {
+		t.Fatal("no reminder for the ongoing item")
+	}
+	for _, r := range rs {
+		for _, lang := range []string{"zh", "en"} {
+			t.Run("the "+r.Kind+" in "+lang+" offers 完成 and 进度 but no 延期 and no /extend", func(t *testing.T) {
+				want := domain.OwnerButtons(c, lang)
+				for _, got := range [][][]notify.Button{remind.Buttons(r, c, lang), remind.ItemButtons(r, c, lang)} {
+					if len(got) != 1 || len(got[0]) != 2 {
+						t.Fatalf("buttons = %v, want %v", got, want)
+					}
+					for i, b := range got[0] {
+						if !strings.HasPrefix(b.Text, want[0][i].Text) || b.Data != want[0][i].Data {
+							t.Errorf("button %d = %+v, want %+v", i, b, want[0][i])
+						}
+						if a, _, _ := domain.ParseCallback(b.Data); a == domain.BtnExtend {
+							t.Errorf("an ongoing item carries the extension button %+v", b)
+						}
+					}
+				}
+				if text := remind.Text(r, c, lang, at(shanghai, "2024-07-22 10:00"), shanghai); strings.Contains(text, "/extend") {
+					t.Errorf("the text of an ongoing item offers /extend:\n%s", text)
+				}
+			})
+		}
+	}
+	t.Run("an item with a due date keeps its 延期 button", func(t *testing.T) {
+		c := exampleItem(t, "jdz-111-fenggang-restoration")
+		got := remind.Buttons(remind.Reminder{Kind: remind.KindOverdue, Contact: zhang}, c, "zh")
+		if len(got) != 1 || len(got[0]) != 3 || got[0][2].Text != "延期" {
+			t.Errorf("buttons = %v, want 完成, 进度, 延期", got)
+		}
+	})
+}
+
+func TestEscalationFromThePolicyNamesTheOwners(t *testing.T) {
+	c := fenggang()
+	now := at(shanghai, "2024-07-03 09:00")
+	r := reminderAt(t, remind.KindEscalation, c, now)
+	got := remind.Text(r, c, "zh", now, shanghai)
+	if !strings.Contains(got, "责任人：张国斌") || strings.Contains(got, "zhang-guobin") {
+		t.Errorf("the escalation Policy.Due gives does not name 张国斌:\n%s", got)
+	}
 }

@@ -8,13 +8,14 @@ import (
 	"duban/domain"
 )
 
-// Reminder kinds, as they appear in Reminder.Kind and in dedup keys.
+// Reminder kinds, as they appear in Reminder.Kind and in dedup keys: the
+// domain's notification kinds, named here for the callers of this package.
 const (
-	KindLead          = "lead"
-	KindDue           = "due"
-	KindOverdue       = "overdue"
-	KindEscalation    = "escalation"
-	KindProgressCheck = "progress_check"
+	KindLead          = domain.KindLead
+	KindDue           = domain.KindDue
+	KindOverdue       = domain.KindOverdue
+	KindEscalation    = domain.KindEscalation
+	KindProgressCheck = domain.KindProgressCheck
 )
 
 // Reasons for which a reminder cannot be delivered; the caller records the
@@ -52,8 +53,10 @@ type Policy struct {
 	// WorkingDaysOnly moves a reminder whose day is not a working day (see
 	// the package documentation).
 	WorkingDaysOnly bool
-	// Calendar says which days are working days; nil means Monday to Friday.
-	Calendar *calendar.Calendar
+	// Calendar says which days are working days (a *calendar.Calendar); nil
+	// means Monday to Friday. The shift itself is the domain's one
+	// working-day rule (domain.OnOrBefore, domain.OnOrAfter).
+	Calendar domain.WorkingDays
 	// SupervisionChatID is the chat escalations go to; 0 means none is
 	// configured, and escalations are returned with ChatID 0.
 	SupervisionChatID int64
@@ -62,6 +65,10 @@ type Policy struct {
 // PolicyFromConfig returns the policy that cfg configures, with cal as its
 // working-day calendar (nil: Monday to Friday).
 func PolicyFromConfig(cfg *config.Config, cal *calendar.Calendar) Policy {
+	var wd domain.WorkingDays
+	if cal != nil { // a nil *Calendar in the interface would not be nil
+		wd = cal
+	}
 	r := cfg.Reminders
 	h, m := cfg.SendAtClock()
 	loc := cfg.Location
@@ -80,7 +87,7 @@ func PolicyFromConfig(cfg *config.Config, cal *calendar.Calendar) Policy {
 		EscalateAfterDays: r.EscalateAfterDays,
 		ProgressEveryDays: r.ProgressEveryDays,
 		WorkingDaysOnly:   r.WorkingDaysOnly,
-		Calendar:          cal,
+		Calendar:          wd,
 		SupervisionChatID: cfg.Telegram.SupervisionChatID,
 	}
 }
@@ -121,6 +128,9 @@ type Reminder struct {
 	// WarnDays is the policy's warn_days, so that Text shows the same light
 	// as the rest of duban.
 	WarnDays int
+	// Owners are the commitment's owner contacts, set on an escalation so
+	// that its text names them (张国斌), not their keys.
+	Owners []*domain.Contact
 }
 
 // DeadReason returns why the reminder cannot be delivered, or "" if it has a

@@ -67,8 +67,8 @@ type modelStage struct {
 }
 
 // model is a slow, plain reference for Due: it lists every stage of every
-// series up to well past now, with domain.Date and the calendar's own
-// functions, and keeps the latest passed one of each series. It shares no
+// series up to well past now, with domain.Date and the calendar's
+// IsWorkingDay, and keeps the latest passed one of each series. It shares no
 // code with the package's day arithmetic or its walk through a series.
 func model(p remind.Policy, c *domain.Commitment, now time.Time) []string {
 	if c.Status.Closed() {
@@ -76,21 +76,31 @@ func model(p remind.Policy, c *domain.Commitment, now time.Time) []string {
 	}
 	cal := p.Calendar
 	if cal == nil {
-		cal = calendar.Weekends()
+		cal = domain.Weekdays{}
 	}
 	today := domain.DateOf(now, p.Loc)
 	horizon := today.AddDays(70)
+	// back and forward walk the calendar day by day themselves, so that the
+	// model does not share the domain's working-day walk that Due uses.
 	back := func(d domain.Date) domain.Date {
 		if !p.WorkingDaysOnly {
 			return d
 		}
-		return cal.OnOrBefore(d)
+		for i := 0; i <= 60; i++ {
+			if e := d.AddDays(-i); cal.IsWorkingDay(e) {
+				return e
+			}
+		}
+		return d
 	}
 	forward := func(d domain.Date) domain.Date {
 		if !p.WorkingDaysOnly {
 			return d
 		}
-		return cal.AddWorkingDays(d.AddDays(-1), 1)
+		for !cal.IsWorkingDay(d) {
+			d = d.AddDays(1)
+		}
+		return d
 	}
 	var series [][]modelStage
 	if !c.Due.IsZero() {

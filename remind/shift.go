@@ -3,7 +3,7 @@ package remind
 import (
 	"time"
 
-	"duban/calendar"
+	"duban/domain"
 )
 
 // query is the time a question is asked at, with its day number in the
@@ -45,9 +45,6 @@ func (p *Policy) sendDay(s *series, n int) int {
 		return n
 	}
 	cal := p.Calendar
-	if cal == nil {
-		cal = weekends
-	}
 	switch {
 	case s.kind == escalationSeries:
 		return onOrAfter(cal, n)
@@ -66,33 +63,16 @@ func (s *series) movesOnlyBack(n int) bool {
 	return s.kind == progressSeries || (s.kind == deadlineSeries && n <= s.due)
 }
 
-// weekends is the calendar of a policy without one.
-var weekends = calendar.Weekends()
-
-// maxShift bounds the walk of onOrBefore and onOrAfter. It is
-// calendar.OnOrBefore's bound: a run of 60 rest days means a broken file.
-const maxShift = 60
-
-// onOrBefore is calendar.OnOrBefore on day numbers, which is cheaper than
-// stepping a domain.Date through time.Time: n if it is a working day, and
-// otherwise the working day before it, or n itself if none of the 60 days
-// before it is one.
-func onOrBefore(cal *calendar.Calendar, n int) int {
-	for i := 0; i <= maxShift; i++ {
-		if cal.IsWorkingDay(dateOfNumber(n - i)) {
-			return n - i
-		}
-	}
-	return n
+// onOrBefore is domain.OnOrBefore on day numbers: n if it is a working
+// day, and otherwise the working day before it, or n itself if none of the
+// domain.MaxRestDays days before it is one. A nil cal is Monday to Friday.
+func onOrBefore(cal domain.WorkingDays, n int) int {
+	return dayNumber(domain.OnOrBefore(dateOfNumber(n), cal))
 }
 
-// onOrAfter returns n if it is a working day, and otherwise the next working
-// day, or n itself if none of the 60 days after it is one.
-func onOrAfter(cal *calendar.Calendar, n int) int {
-	for i := 0; i <= maxShift; i++ {
-		if cal.IsWorkingDay(dateOfNumber(n + i)) {
-			return n + i
-		}
-	}
-	return n
+// onOrAfter is domain.OnOrAfter on day numbers: n if it is a working day,
+// and otherwise the next working day, or n itself if none of the
+// domain.MaxRestDays days after it is one.
+func onOrAfter(cal domain.WorkingDays, n int) int {
+	return dayNumber(domain.OnOrAfter(dateOfNumber(n), cal))
 }

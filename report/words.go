@@ -21,23 +21,18 @@ func (w words) pick(zh, en string) string {
 	return en
 }
 
-func (w words) status(s domain.Status) string {
-	zh := map[domain.Status]string{domain.Open: "未启动", domain.InProgress: "推进中", domain.Done: "已完成",
-		domain.Verified: "已销号", domain.Cancelled: "已撤销"}
-	en := map[domain.Status]string{domain.Open: "open", domain.InProgress: "in progress", domain.Done: "done",
-		domain.Verified: "verified", domain.Cancelled: "cancelled"}
-	if w.zh {
-		return zh[s]
-	}
-	return en[s]
-}
+// status and light name a status and a light in the one vocabulary of the
+// domain package, as the bot, the CLI and the web do.
+func (w words) status(s domain.Status) string { return domain.StatusName(s, w.lang()) }
 
-func (w words) light(l domain.Light) string {
-	zh := map[domain.Light]string{domain.Red: "红灯", domain.Yellow: "黄灯", domain.Green: "绿灯", domain.LDone: "完成", domain.Grey: "撤销"}
+func (w words) light(l domain.Light) string { return domain.LightName(l, w.lang()) }
+
+// lang is the language code of the domain's vocabulary.
+func (w words) lang() string {
 	if w.zh {
-		return zh[l]
+		return "zh"
 	}
-	return string(l)
+	return "en"
 }
 
 func (w words) category(c string) string {
@@ -150,22 +145,10 @@ func (w words) asOfShort(r *Report) string {
 	return w.pick("截至 ", "as of ") + w.day(r.Month.LastDay()) + " 24:00"
 }
 
-// DateZH writes a day as an official document does: 2024年6月30日.
-func DateZH(d domain.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
-}
-
 // day formats a day for a person: 2024年6月30日 in Chinese, 2024-06-30 in
-// English. Machine formats (CSV, the xlsx date cells) keep ISO dates.
-func (w words) day(d domain.Date) string {
-	if w.zh {
-		return DateZH(d)
-	}
-	return d.String()
-}
+// English (domain.Date.For). Machine formats (CSV, the xlsx date cells)
+// keep ISO dates.
+func (w words) day(d domain.Date) string { return d.For(w.lang()) }
 
 // source names a commitment's source by its number, or its key.
 func source(number, key string) string {

@@ -29,7 +29,15 @@ type Event struct {
 	NewDue   string    `json:"new_due,omitempty"`
 	Late     bool      `json:"late,omitempty"`
 	TgUserID int64     `json:"telegram_user_id,omitempty"`
-	seq      int64
+	// DecidedBy, DecidedChannel, DecidedAt and DecisionReason say who
+	// decided an extension request (Actor is who asked), through which
+	// channel, when and why: a contact key, "" for the command line's
+	// administrator.
+	DecidedBy      string     `json:"decided_by,omitempty"`
+	DecidedChannel string     `json:"decided_channel,omitempty"`
+	DecidedAt      *time.Time `json:"decided_at,omitempty"`
+	DecisionReason string     `json:"decision_reason,omitempty"`
+	seq            int64
 }
 
 // History returns a commitment's history, oldest first.
@@ -76,13 +84,32 @@ func (db *DB) History(ctx context.Context, id int64) ([]Event, error) {
 	for _, s := range sc {
 		out = append(out, Event{At: s.At.T, Kind: "status", Actor: s.Actor, Channel: s.Channel, From: s.From, To: s.To, Note: s.Reason, TgUserID: s.TgUser, seq: s.ID})
 	}
-	var ex []extensionRow
-	if err := db.db.SelectContext(ctx, &ex, db.db.Rebind(extensionSelect+` WHERE commitment_id = ?`), id); err != nil {
+	var ex []struct {
+		ID             int64  `db:"id"`
+		Requester      string `db:"requester"`
+		TgUser         int64  `db:"telegram_user_id"`
+		Channel        string `db:"channel"`
+		OldDue         dbDate `db:"old_due"`
+		RequestedDue   dbDate `db:"requested_due"`
+		Reason         string `db:"reason"`
+		Late           bool   `db:"late"`
+		State          string `db:"state"`
+		CreatedAt      dbTime `db:"created_at"`
+		Decider        string `db:"decider"`
+		DecidedChannel string `db:"decided_channel"`
+		DecidedAt      dbTime `db:"decided_at"`
+		DecisionReason string `db:"decision_reason"`
+	}
+	if err := db.db.SelectContext(ctx, &ex, db.db.Rebind(`SELECT x.id, COALESCE(r.key, '') AS requester, x.telegram_user_id, x.channel,
+		x.old_due, x.requested_due, x.reason, x.late, x.state, x.created_at, COALESCE(d.key, '') AS decider, x.decided_channel,
+		x.decided_at, x.decision_reason FROM extensions x LEFT JOIN contacts r ON r.id = x.requester_id
+		LEFT JOIN contacts d ON d.id = x.decided_by WHERE x.commitment_id = ?`), id); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	for _, x := range ex {
-		out = append(out, Event{At: x.CreatedAt.T, Kind: "extension", State: x.State, OldDue: x.OldDue.D.String(),
-			NewDue: x.RequestedDue.D.String(), Note: x.Reason, Late: x.Late, seq: x.ID})
+		out = append(out, Event{At: x.CreatedAt.T, Kind: "extension", Actor: x.Requester, Channel: x.Channel, TgUserID: x.TgUser,
+			State: x.State, OldDue: x.OldDue.D.String(), NewDue: x.RequestedDue.D.String(), Note: x.Reason, Late: x.Late,
+			DecidedBy: x.Decider, DecidedChannel: x.DecidedChannel, DecidedAt: x.DecidedAt.ptr(), DecisionReason: x.DecisionReason, seq: x.ID})
 	}
 	var ns []struct {
 		ID    int64  `db:"id"`

@@ -37,9 +37,10 @@ func (l lang) T(id string) string {
 func (l lang) F(id string, args ...any) string { return fmt.Sprintf(l.T(id), args...) }
 
 // Status, Light, Category and Satisfaction name the domain's values: the
-// same zh names as the reports.
-func (l lang) Status(s domain.Status) string { return l.T("status." + string(s)) }
-func (l lang) Light(x domain.Light) string   { return l.T("light." + string(x)) }
+// same zh names as the reports. Statuses and lights are the domain's one
+// vocabulary (domain.StatusName, domain.LightName).
+func (l lang) Status(s domain.Status) string { return domain.StatusName(s, l.Lang()) }
+func (l lang) Light(x domain.Light) string   { return domain.LightName(x, l.Lang()) }
 func (l lang) Category(c string) string      { return l.T("category." + c) }
 func (l lang) Satisfaction(s string) string {
 	if s == "" {
@@ -204,16 +205,6 @@ var words = map[string][2]string{
 	"actionlink.help":           {"此链接只用于本事项，14天内有效。", "This link is for this commitment only, valid 14 days."},
 	"actionlink.done":           {"已收到，谢谢。", "Received, thank you."},
 	"ics":                       {"日历订阅", "Calendar feed"},
-	"status.open":               {"未启动", "open"},
-	"status.in_progress":        {"推进中", "in progress"},
-	"status.done":               {"已完成", "done"},
-	"status.verified":           {"已销号", "verified"},
-	"status.cancelled":          {"已撤销", "cancelled"},
-	"light.red":                 {"红灯", "red"},
-	"light.yellow":              {"黄灯", "yellow"},
-	"light.green":               {"绿灯", "green"},
-	"light.done":                {"完成", "done"},
-	"light.grey":                {"撤销", "grey"},
 	"category.cleanup":          {"清运", "cleanup"},
 	"category.restoration":      {"复绿修复", "restoration"},
 	"category.platform":         {"平台建设", "platform"},

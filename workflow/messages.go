@@ -12,7 +12,7 @@ import (
 // words writes the messages a change causes, in Chinese or English.
 type words struct{ en bool }
 
-func wordsFor(lang string) *words { return &words{en: strings.HasPrefix(lang, "en")} }
+func wordsFor(lang string) *words { return &words{en: domain.IsEnglish(lang)} }
 
 func (w *words) pick(zh, en string) string {
 	if w.en {
@@ -83,12 +83,12 @@ func (w *words) cancelled(c *domain.Commitment, a Actor, reason string) string {
 }
 
 func (w *words) extensionRequest(c *domain.Commitment, e *store.Extension, a Actor) string {
-	old := e.OldDue.String()
+	old := e.OldDue.For(w.lang())
 	lines := []string{
 		w.pick("📅 延期申请", "📅 Extension request"),
 		ref(c),
 		w.pick("申请人：", "Requested by: ") + w.who(a),
-		fmt.Sprintf(w.pick("截止日期：%s → %s", "Due date: %s → %s"), old, e.RequestedDue),
+		fmt.Sprintf(w.pick("截止日期：%s → %s", "Due date: %s → %s"), old, e.RequestedDue.For(w.lang())),
 		w.pick("理由：", "Reason: ") + esc(e.Reason),
 	}
 	if e.Late {
@@ -99,10 +99,10 @@ func (w *words) extensionRequest(c *domain.Commitment, e *store.Extension, a Act
 
 func (w *words) decided(c *domain.Commitment, e *store.Extension, a Actor) string {
 	if e.State == store.ExtApproved {
-		return fmt.Sprintf(w.pick("✅ %s 延期申请已批准，新的截止日期：%s。", "✅ %s: extension approved, new due date %s."), ref(c), e.RequestedDue)
+		return fmt.Sprintf(w.pick("✅ %s 延期申请已批准，新的截止日期：%s。", "✅ %s: extension approved, new due date %s."), ref(c), e.RequestedDue.For(w.lang()))
 	}
 	return fmt.Sprintf(w.pick("❌ %s 延期申请已驳回，截止日期仍为 %s。\n理由：%s", "❌ %s: extension rejected; the due date stays %s.\nReason: %s"),
-		ref(c), e.OldDue, esc(e.DecisionReason))
+		ref(c), e.OldDue.For(w.lang()), esc(e.DecisionReason))
 }
 
 func (w *words) reassigned(c *domain.Commitment, to []*domain.Contact) string {

@@ -140,6 +140,24 @@ func TestWhoHearsWhat(t *testing.T) {
 			if d.Extension.DeciderID != super.Contact.ID || d.Extension.DecisionReason != "理由不充分" || d.Extension.RequesterID != owner.Contact.ID {
 				t.Errorf("extension history %+v", d.Extension)
 			}
+			hist, err := db.History(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found bool
+			for _, e := range hist {
+				if e.Kind != "extension" {
+					continue
+				}
+				found = true
+				if e.Actor != "zhang" || e.DecidedBy != "wang" || e.State != store.ExtRejected || e.DecidedAt == nil ||
+					e.DecisionReason != "理由不充分" || e.Note != "雨季施工困难" || e.DecidedChannel == "" {
+					t.Errorf("the history does not say who asked and who decided: %+v", e)
+				}
+			}
+			if !found {
+				t.Errorf("no extension in the history %+v", hist)
+			}
 			ns = outbox(t, db, domain.KindExtension)
 			last := ns[len(ns)-1]
 			if last.ChatID != 1001 || !strings.Contains(last.Body, "理由不充分") {

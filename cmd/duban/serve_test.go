@@ -135,6 +135,9 @@ func TestServeEndToEnd(t *testing.T) {
 			for _, s := range fake.SentTo(-100111) {
 				if strings.Contains(s.Text, "逾期督办") {
 					restoration += strings.Count(s.Text, "凤岗村")
+					if !strings.Contains(s.Text, "责任人：张国斌") || strings.Contains(s.Text, "zhang-guobin") {
+						t.Errorf("an escalation does not name the owner 张国斌:\n%s", s.Text)
+					}
 				}
 			}
 			if restoration != 1 {
