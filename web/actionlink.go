@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"duban/domain"
 )
@@ -37,6 +38,9 @@ func (s *Server) linkTarget(ctx context.Context, token string) (*domain.Contact,
 	return ct, d, nil
 }
 
+// Item is the page's item, for the item partial.
+func (d actionLinkData) Item() *itemData { return d.itemData }
+
 var errLink = errors.New("action link refused")
 
 // actionLinkPage opens one item for one contact, without a password: its
@@ -65,4 +69,20 @@ func (s *Server) linkRefused(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	s.renderError(w, r, http.StatusForbidden, "link")
+}
+
+// actionLinkEvidence serves the evidence of the link's item, for the
+// images on the link's page; nothing of any other item.
+func (s *Server) actionLinkEvidence(w http.ResponseWriter, r *http.Request) {
+	_, d, err := s.linkTarget(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.linkRefused(w, r, err)
+		return
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 {
+		s.notFound(w, r)
+		return
+	}
+	s.serveEvidence(w, r, d.C.ID, n)
 }

@@ -87,6 +87,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case domain.ENOTFOUND:
 		s.notFound(w, r)
 		return
+	case domain.EFORBIDDEN:
+		s.renderError(w, r, http.StatusForbidden, "forbidden")
+		return
 	case domain.EINVALID, domain.ECONFLICT:
 		s.renderStatus(w, r, http.StatusBadRequest, "error", "error.bad", "bad:"+domain.ErrorMessage(err))
 		return

@@ -22,6 +22,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /signin/{token}", s.signinLink)
 	mux.HandleFunc("GET /a/{token}", s.actionLinkPage)
 	mux.HandleFunc("POST /a/{token}", s.actionLinkSubmit)
+	mux.HandleFunc("GET /a/{token}/evidence/{n}", s.actionLinkEvidence)
 	mux.HandleFunc("GET /ics/{token}", s.icsFeed)
 
 	// Signed in.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"duban/store"
+	"duban/workflow"
 )
 
 // Options configure the workspace.
@@ -38,6 +39,10 @@ type Options struct {
 	// EvidenceDir is where uploaded files are kept, and the only directory
 	// evidence files are served from.
 	EvidenceDir string
+	// Workflow takes every change (SPEC §11). Nil builds one from the
+	// fields above, without a supervision chat: serve should pass the
+	// daemon's, configured like the bot's.
+	Workflow *workflow.Service
 	// Now is the clock; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -66,6 +71,9 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	if len(o.LeadDays) == 0 {
 		o.LeadDays = []int{30, 7, 3, 1}
+	}
+	if o.Workflow == nil {
+		o.Workflow = &workflow.Service{DB: o.DB, Now: o.Now, Loc: o.Loc, UnitScope: o.UnitScope, WarnDays: o.WarnDays}
 	}
 	links, err := NewLinks(ctx, o.DB, o.BaseURL, o.Now)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"duban/config"
 	"duban/domain"
 	"duban/store"
 	"duban/workflow"
@@ -32,8 +33,14 @@ func (m *Main) workflow(ctx context.Context) (*workflow.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &workflow.Service{DB: db, Now: m.Now, Loc: m.loc(), UnitScope: cfg.Bot.UnitScope, WarnDays: cfg.Reminders.WarnDays,
-		SupervisionChatID: cfg.Telegram.SupervisionChatID, Language: cfg.Language}, nil
+	return newWorkflow(cfg, db, m.Now), nil
+}
+
+// newWorkflow is the workflow over db as the configuration sets it up:
+// the CLI, the web and the daemon all act through one built this way.
+func newWorkflow(cfg *config.Config, db *store.DB, now func() time.Time) *workflow.Service {
+	return &workflow.Service{DB: db, Now: now, Loc: cfg.Location, UnitScope: cfg.Bot.UnitScope, WarnDays: cfg.Reminders.WarnDays,
+		SupervisionChatID: cfg.Telegram.SupervisionChatID, Language: cfg.Language}
 }
 
 // actor is who a command acts as: the contact named by --as, under the

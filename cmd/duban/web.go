@@ -15,6 +15,7 @@ func (m *Main) webServer(ctx context.Context, p *parts) (*web.Server, error) {
 	cfg := p.cfg
 	return web.New(ctx, web.Options{
 		DB:          p.db,
+		Workflow:    newWorkflow(cfg, p.db, m.Now),
 		UnitScope:   cfg.Bot.UnitScope,
 		BaseURL:     cfg.Web.BaseURL,
 		Loc:         cfg.Location,
