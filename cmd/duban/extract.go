@@ -25,7 +25,9 @@ func (m *Main) extractCommand() *cobra.Command {
 			if format != "yaml" && format != "json" {
 				return usagef("--format: want yaml or json, got %q", format)
 			}
-			var opts extract.Options
+			// The review notes and the header speak the configured
+			// language; the keys and dates stay the import format's.
+			opts := extract.Options{Lang: cfg.Language}
 			if date != "" {
 				if opts.LetterDate, err = domain.ParseDate(date); err != nil {
 					return usagef("--date: %v", err)
