@@ -133,7 +133,7 @@ func clean(text string) string {
 }
 
 // ErrEmpty is returned for a text with nothing but white space.
-var ErrEmpty = errors.New("the letter is empty")
+var ErrEmpty = errors.New("来文为空 (the letter is empty)")
 
 // Extract reads a reply letter's text. It does not fail on odd text: what
 // it cannot read is left empty or listed with a review note. The only error
