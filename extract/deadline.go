@@ -423,7 +423,7 @@ func quarterEnd(q int, suffix string) func(y int) resolution {
 		prev := monthEnd(y, 3*q-3)
 		return resolution{
 			due: prev, precision: domain.PQuarter,
-			review: []note{mkNote(msgQuarterBefore, q, prev, end)},
+			review: []note{mkNote(msgQuarterBefore, numeral(q), prev, end)},
 		}
 	}
 }

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"duban/domain"
@@ -71,7 +72,7 @@ var messages = map[msg][2]string{
 		"--date %s is out of range and was ignored",
 	},
 	msgDateDiffers: {
-		"--date 指定的日期 %s 与来文落款日期 %s 不一致，已按落款日期",
+		"--date 指定的日期 %s 与来文落款日期 %s 不一致，已采用落款日期",
 		"--date %s differs from the letter's own date %s, which is used",
 	},
 	msgDateFromForm: {
@@ -83,7 +84,7 @@ var messages = map[msg][2]string{
 		"the letter has no date line: dated %s, the latest date it reports as past, so it was written on or after that day; give --date",
 	},
 	msgNoDate: {
-		"来文无日期：请用 --date 指定；自来文日期起算的时限均列入 undated",
+		"来文无日期：请用 --date 指定；须依来文日期推算的时限均已列入 undated",
 		"the letter has no date: give --date; deadlines that count from it are listed as undated",
 	},
 	msgStaleForm: {
@@ -91,11 +92,11 @@ var messages = map[msg][2]string{
 		"the date %s by the signature on the attached form is earlier than %s, which the letter reports as past: it is not the letter's date",
 	},
 	msgDateBeforeReported: {
-		"来文日期 %s 早于文中已发生的 %s",
+		"来文日期 %s 早于文中已发生的 %s，请核实",
 		"the letter date %s is before %s, which the letter reports as past",
 	},
 	msgClassDiffers: {
-		"来文标注分类为 %s，所附反馈表为 %s",
+		"来文标注分类为 %s，所附反馈表为 %s，以来文标注为准",
 		"the letter is classified %s but its form says %s",
 	},
 
@@ -125,7 +126,7 @@ var messages = map[msg][2]string{
 	},
 
 	msgNeedsLetterDate: {
-		"须自来文日期起算，但来文日期不明，请用 --date 指定",
+		"须依来文日期推算，但来文日期不明，请用 --date 指定",
 		"counts from the letter's date, which is unknown: give --date",
 	},
 	msgOutOfRange: {
@@ -164,9 +165,9 @@ var messages = map[msg][2]string{
 		"“%[1]d年前”可理解为%[1]d年开始前（%[2]s，已采用），也可理解为%[1]d年底前（%[3]s）",
 		"“%[1]d年前” may mean before %[1]d begins (%[2]s, taken) or by the end of %[1]d (%[3]s)",
 	},
-	msgQuarterBefore: { // quarter, the earlier reading (taken), the later
-		"“%[1]d季度前”可理解为该季度开始前（%[2]s，已采用），也可理解为该季度末前（%[3]s）",
-		"“%[1]d季度前” may mean before the quarter begins (%[2]s, taken) or by its end (%[3]s)",
+	msgQuarterBefore: { // quarter (a numeral), the earlier reading (taken), the later
+		"“%[1]s季度前”可理解为该季度开始前（%[2]s，已采用），也可理解为该季度末前（%[3]s）",
+		"“%[1]s季度前” may mean before the quarter begins (%[2]s, taken) or by its end (%[3]s)",
 	},
 }
 
@@ -206,11 +207,24 @@ func (n note) render(lang string) string {
 			args[i] = dateIn(a, lang)
 		case note:
 			args[i] = a.render(lang)
+		case numeral:
+			args[i] = a.in(lang)
 		default:
 			args[i] = a
 		}
 	}
 	return fmt.Sprintf(message(n.id, lang), args...)
+}
+
+// numeral is a small count that Chinese writes in characters (三季度)
+// and English in digits (3季度, as the letter's text is matched).
+type numeral int
+
+func (n numeral) in(lang string) string {
+	if en(lang) || n < 1 || n > 10 {
+		return strconv.Itoa(int(n))
+	}
+	return string([]rune("一二三四五六七八九十")[n-1])
 }
 
 // dateIn writes a date as an official document does in zh (2024年3月26日),

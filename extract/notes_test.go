@@ -41,7 +41,7 @@ var sampleArgs = map[msg][]any{
 	msgMonthBefore:     {6, day("2024-05-31"), day("2024-06-30")},
 	msgMonthWithin:     {6, day("2024-06-30"), day("2024-10-15")},
 	msgYearBefore:      {2025, day("2024-12-31"), day("2025-12-31")},
-	msgQuarterBefore:   {3, day("2024-06-30"), day("2024-09-30")},
+	msgQuarterBefore:   {numeral(3), day("2024-06-30"), day("2024-09-30")},
 }
 
 // zhAllowed are the English words a Chinese note may hold: the command,
