@@ -138,8 +138,8 @@ func (r *Result) addSentence(s sentence, cal WorkingDays) {
 			unit:     r.unitFor(s),
 		}
 		item.target, item.value, item.unitOf = s.target([2]int{ta, tb}, [2]int{ra, rb})
-		if res.missing != "" {
-			r.Undated = append(r.Undated, item.undated(r.Source.Key, s.quote, "deadline “"+s.text(p.start, p.end)+"” "+res.missing))
+		if !res.missing.isZero() {
+			r.Undated = append(r.Undated, item.undated(r.Source.Key, s.quote, r.notes(mkNote(msgDeadlineUndated, s.text(p.start, p.end), res.missing))))
 			added = true
 			continue
 		}
@@ -148,15 +148,17 @@ func (r *Result) addSentence(s sentence, cal WorkingDays) {
 			Unit: item.unit, Owners: []string{},
 			Due: res.due, DuePrecision: res.precision, Strength: item.strength,
 			Target: item.target, TargetValue: item.value, TargetUnit: item.unitOf,
-			Status: domain.Open, Quote: s.quote, Review: res.review,
+			Status: domain.Open, Quote: s.quote,
 		}
+		review := res.review
 		if ca, _ := s.trim(0, ra); ca < ra {
 			c.Detail = s.text(s.trim(0, ra))
 		}
 		if !letter.IsZero() && res.due.Before(letter) {
 			c.Status = domain.Done
-			c.Review = joinNotes(c.Review, fmt.Sprintf("due %s, before the letter date %s: reported as done, to verify", res.due, letter))
+			review = append(review, mkNote(msgDoneBeforeLetter, res.due, letter))
 		}
+		c.Review = r.notes(review...)
 		r.Commitments = append(r.Commitments, c)
 		added = true
 	}
@@ -185,10 +187,10 @@ func (r *Result) addUndatedSentence(s sentence) {
 		}
 	}
 	action := actionWords.in(str)
-	var why string
+	var why note
 	switch {
 	case vague != nil && (action || s.mode == modePlan):
-		why = "“" + s.text(vague.start, vague.end) + "” names no date: set a due date, or leave it out"
+		why = mkNote(msgVagueUndated, s.text(vague.start, vague.end))
 	case ongoing != nil && (action || s.mode == modePlan):
 		ta, tb := s.bestClause(ongoing)
 		title := s.text(ta, tb)
@@ -199,15 +201,15 @@ func (r *Result) addUndatedSentence(s sentence) {
 			Source: r.Source.Key, Title: title, Category: category(title),
 			Unit: r.unitFor(s), Owners: []string{}, DuePrecision: domain.POngoing,
 			Strength: strength(str[ta:tb], str), Status: domain.Open, Quote: s.quote,
-			Review: "“" + s.text(ongoing.start, ongoing.end) + "”: an ongoing item with no due date, checked for progress only",
+			Review: r.notes(mkNote(msgOngoing, s.text(ongoing.start, ongoing.end))),
 		}
 		c.Target, c.TargetValue, c.TargetUnit = s.target([2]int{ta, tb}, [2]int{0, len(str)})
 		r.Commitments = append(r.Commitments, c)
 		return
 	case s.mode == modePlan && action:
-		why = "a plan with no deadline in the letter: set a due date, or leave it out"
+		why = mkNote(msgPlanNoDeadline)
 	case s.future:
-		why = "a promise with no deadline in the letter: set a due date, or leave it out"
+		why = mkNote(msgPromiseNoDeadline)
 	default:
 		return
 	}
@@ -218,7 +220,7 @@ func (r *Result) addUndatedSentence(s sentence) {
 	}
 	item := itemFields{title: title, category: category(title), strength: strength(str[ta:tb], str), unit: r.unitFor(s)}
 	item.target, item.value, item.unitOf = s.target([2]int{ta, tb}, [2]int{0, len(str)})
-	r.Undated = append(r.Undated, item.undated(r.Source.Key, s.quote, why))
+	r.Undated = append(r.Undated, item.undated(r.Source.Key, s.quote, r.notes(why)))
 }
 
 // itemFields are what commitments and undated entries share.

@@ -31,8 +31,8 @@ func monthEnd(y, m int) domain.Date {
 
 // inRange checks a computed date against the years the package outputs.
 func inRange(r resolution) resolution {
-	if r.missing == "" && (r.due.Year < minYear || r.due.Year > maxYear) {
-		return resolution{missing: "gives a date out of range"}
+	if r.missing.isZero() && (r.due.Year < minYear || r.due.Year > maxYear) {
+		return resolution{missing: mkNote(msgOutOfRange)}
 	}
 	return r
 }

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -40,10 +39,11 @@ type resolution struct {
 	due       domain.Date
 	precision domain.Precision
 	// review names the other reading of an ambiguous phrase.
-	review string
+	review []note
 	// missing says why there is no date: the phrase counts from a letter
-	// date that is unknown, or gives a date out of range.
-	missing string
+	// date that is unknown, or gives a date out of range. It is the zero
+	// note when there is a date.
+	missing note
 }
 
 // phrase is a time phrase found in a normalised sentence.
@@ -241,16 +241,16 @@ func parseYearSpec(w string) yearSpec {
 
 // year returns the year ys names against the letter date; inferred is true
 // when the phrase named none and the letter's year was taken.
-func (ys yearSpec) year(letter domain.Date) (y int, inferred bool, missing string) {
+func (ys yearSpec) year(letter domain.Date) (y int, inferred bool, missing note) {
 	switch {
 	case ys.given && !ys.relative:
-		return ys.abs, false, ""
+		return ys.abs, false, note{}
 	case letter.IsZero():
-		return 0, false, "counts from the letter's date, which is unknown: give --date"
+		return 0, false, mkNote(msgNeedsLetterDate)
 	case ys.relative:
-		return letter.Year + ys.rel, false, ""
+		return letter.Year + ys.rel, false, note{}
 	}
-	return letter.Year, true, ""
+	return letter.Year, true, note{}
 }
 
 func (ys yearSpec) absolute() bool { return ys.given && !ys.relative }
@@ -259,14 +259,13 @@ func (ys yearSpec) absolute() bool { return ys.given && !ys.relative }
 // before the letter: "6月底前" in a letter of September most likely
 // reports work done, but may mean next June.
 func futureRead(r resolution, inferred bool, letter domain.Date, next resolution) resolution {
-	if !inferred || r.missing != "" || !r.due.Before(letter) {
+	if !inferred || !r.missing.isZero() || !r.due.Before(letter) {
 		return r
 	}
-	note := fmt.Sprintf("no year given: read as %s, the letter's year, which is before the letter date %s", r.due, letter)
-	if next.missing == "" {
-		note += fmt.Sprintf("; if next year is meant, %s", next.due)
+	r.review = append(r.review, mkNote(msgNoYear, r.due, letter))
+	if next.missing.isZero() {
+		r.review = append(r.review, mkNote(msgNextYear, next.due))
 	}
-	r.review = joinNotes(r.review, note)
 	return r
 }
 
@@ -275,11 +274,11 @@ func futureRead(r resolution, inferred bool, letter domain.Date, next resolution
 func yearly(ys yearSpec, futureLooking bool, at func(y int) resolution) func(domain.Date, WorkingDays) resolution {
 	return func(letter domain.Date, _ WorkingDays) resolution {
 		y, inferred, missing := ys.year(letter)
-		if missing != "" {
+		if !missing.isZero() {
 			return resolution{missing: missing}
 		}
 		if y < minYear || y > maxYear {
-			return resolution{missing: "gives a date out of range"}
+			return resolution{missing: mkNote(msgOutOfRange)}
 		}
 		r := inRange(at(y))
 		if futureLooking {
@@ -323,7 +322,7 @@ func parseDay(s string, m []int) (phrase, bool) {
 		resolve: yearly(ys, suffix != "", func(y int) resolution {
 			due, ok := date(y, mo, d)
 			if !ok {
-				return resolution{missing: fmt.Sprintf("%d月%d日 is not a date in %d", mo, d, y)}
+				return resolution{missing: mkNote(msgNoSuchDay, mo, d, y)}
 			}
 			return resolution{due: due, precision: domain.PDay}
 		}),
@@ -360,7 +359,7 @@ func parseMonth(s string, m []int) (phrase, bool) {
 		p.resolve = yearly(ys, true, func(y int) resolution {
 			return resolution{
 				due: monthEnd(y, mo-1), precision: domain.PMonth,
-				review: fmt.Sprintf("“%d月前” may mean before %d月 begins (%s, taken) or by the end of %d月 (%s)", mo, mo, monthEnd(y, mo-1), mo, monthEnd(y, mo)),
+				review: []note{mkNote(msgMonthBefore, mo, monthEnd(y, mo-1), monthEnd(y, mo))},
 			}
 		})
 	case "内", "以内":
@@ -368,9 +367,9 @@ func parseMonth(s string, m []int) (phrase, bool) {
 			r := yearly(ys, true, func(y int) resolution {
 				return resolution{due: monthEnd(y, mo), precision: domain.PMonth}
 			})(letter, cal)
-			if r.missing == "" && !ys.given && !letter.IsZero() {
+			if r.missing.isZero() && !ys.given && !letter.IsZero() {
 				alt := addMonths(letter, mo)
-				r.review = joinNotes(r.review, fmt.Sprintf("“%d月内” read as within %d月 (%s); if it means within %d months of the letter, %s", mo, mo, r.due, mo, alt))
+				r.review = append(r.review, mkNote(msgMonthWithin, mo, r.due, alt))
 			}
 			return r
 		}
@@ -397,7 +396,7 @@ func parseYear(s string, m []int) (phrase, bool) {
 		p.resolve = yearly(ys, false, func(y int) resolution {
 			return resolution{
 				due: monthEnd(y-1, 12), precision: domain.PYear,
-				review: fmt.Sprintf("“%d年前” may mean before %d begins (%s, taken) or by the end of %d (%s)", y, y, monthEnd(y-1, 12), y, monthEnd(y, 12)),
+				review: []note{mkNote(msgYearBefore, y, monthEnd(y-1, 12), monthEnd(y, 12))},
 			}
 		})
 	case suffix == "上半年":
@@ -424,7 +423,7 @@ func quarterEnd(q int, suffix string) func(y int) resolution {
 		prev := monthEnd(y, 3*q-3)
 		return resolution{
 			due: prev, precision: domain.PQuarter,
-			review: fmt.Sprintf("“%d季度前” may mean before the quarter begins (%s, taken) or by its end (%s)", q, prev, end),
+			review: []note{mkNote(msgQuarterBefore, numeral(q), prev, end)},
 		}
 	}
 }
@@ -461,7 +460,7 @@ func parseThisQuarter(s string, m []int) (phrase, bool) {
 	next := strings.HasPrefix(group(s, m, 1), "下")
 	return phrase{kind: kindDeadline, resolve: func(letter domain.Date, _ WorkingDays) resolution {
 		if letter.IsZero() {
-			return resolution{missing: "counts from the letter's date, which is unknown: give --date"}
+			return resolution{missing: mkNote(msgNeedsLetterDate)}
 		}
 		q := (int(letter.Month)-1)/3 + 1
 		if next {
@@ -482,7 +481,7 @@ func parseThisMonth(s string, m []int) (phrase, bool) {
 	next := strings.HasPrefix(w, "下")
 	return phrase{kind: kindDeadline, resolve: func(letter domain.Date, _ WorkingDays) resolution {
 		if letter.IsZero() {
-			return resolution{missing: "counts from the letter's date, which is unknown: give --date"}
+			return resolution{missing: mkNote(msgNeedsLetterDate)}
 		}
 		mo := letter.Month
 		if next {
@@ -503,10 +502,10 @@ func parseWithin(s string, m []int) (phrase, bool) {
 	}
 	return phrase{kind: kindDeadline, resolve: func(letter domain.Date, cal WorkingDays) resolution {
 		if letter.IsZero() {
-			return resolution{missing: "counts from the letter's date, which is unknown: give --date"}
+			return resolution{missing: mkNote(msgNeedsLetterDate)}
 		}
 		if n > 100000 {
-			return resolution{missing: "gives a date out of range"}
+			return resolution{missing: mkNote(msgOutOfRange)}
 		}
 		var r resolution
 		switch unit {
@@ -522,11 +521,11 @@ func parseWithin(s string, m []int) (phrase, bool) {
 			r = resolution{due: letter.AddDays(n), precision: domain.PDay}
 		default: // working days
 			if n > maxWorkingDays {
-				return resolution{missing: "gives a date out of range"}
+				return resolution{missing: mkNote(msgOutOfRange)}
 			}
 			d, ok := addWorkingDays(letter, n, cal)
 			if !ok {
-				return resolution{missing: "the calendar has too few working days"}
+				return resolution{missing: mkNote(msgFewWorkingDays)}
 			}
 			r = resolution{due: d, precision: domain.PDay}
 		}
@@ -560,18 +559,18 @@ func parseFestival(s string, m []int) (phrase, bool) {
 		var ok bool
 		if ys.given {
 			y, _, missing := ys.year(letter)
-			if missing != "" {
+			if !missing.isZero() {
 				return resolution{missing: missing}
 			}
 			day, ok = festival(name, y)
 		} else {
 			if letter.IsZero() {
-				return resolution{missing: "counts from the letter's date, which is unknown: give --date"}
+				return resolution{missing: mkNote(msgNeedsLetterDate)}
 			}
 			day, ok = nextFestival(name, letter)
 		}
 		if !ok {
-			return resolution{missing: "gives a date out of range"}
+			return resolution{missing: mkNote(msgOutOfRange)}
 		}
 		return inRange(resolution{due: day.AddDays(-1), precision: domain.PDay})
 	}}, true
@@ -591,7 +590,7 @@ func parseOngoing(soft bool) func(string, []int) (phrase, bool) {
 func parseVague(soft bool) func(string, []int) (phrase, bool) {
 	return func(s string, m []int) (phrase, bool) {
 		return phrase{kind: kindVague, soft: soft, absolute: true, resolve: func(domain.Date, WorkingDays) resolution {
-			return resolution{missing: fmt.Sprintf("“%s” names no date", s[m[0]:m[1]])}
+			return resolution{missing: mkNote(msgNamesNoDate, s[m[0]:m[1]])}
 		}}, true
 	}
 }
@@ -610,15 +609,4 @@ func parseDeadline(text string, letter domain.Date, cal WorkingDays) (kind, reso
 		p.kind = kindDeadline // a date given alone is read as a deadline
 	}
 	return p.kind, p.resolve(letter, cal), true
-}
-
-// joinNotes joins review notes with "; ".
-func joinNotes(notes ...string) string {
-	var out []string
-	for _, n := range notes {
-		if n != "" {
-			out = append(out, n)
-		}
-	}
-	return strings.Join(out, "; ")
 }

@@ -2,7 +2,9 @@
 // a proposal and proposes what the office should chase: the letter as a
 // source, and the commitments it dates, in the import format. It must be
 // right more than clever, so it says what it is unsure of: every item that
-// needs a human decision carries a review note.
+// needs a human decision carries a review note. The notes, and the header
+// of the YAML output, speak Options.Lang: Chinese unless it is "en"; every
+// message is in the table of notes.go, in both languages.
 //
 // # The letter
 //

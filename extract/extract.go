@@ -20,6 +20,10 @@ type Options struct {
 	// Calendar counts working days (N个工作日内); nil means Monday to
 	// Friday.
 	Calendar WorkingDays
+	// Lang is the language of the review notes and of the header of the
+	// YAML output: "en" for English; anything else, "zh" and "" too, is
+	// Chinese, the default of the configuration's language.
+	Lang string
 }
 
 // Result is what a letter yields: a candidate source, the commitments it
@@ -35,6 +39,9 @@ type Result struct {
 	Commitments []Commitment
 	Undated     []Undated
 	Letter      Letter
+
+	// lang is Options.Lang, for the notes and the YAML header.
+	lang string
 }
 
 // Source is the letter as a source of commitments, with the import
@@ -126,7 +133,7 @@ func clean(text string) string {
 }
 
 // ErrEmpty is returned for a text with nothing but white space.
-var ErrEmpty = errors.New("the letter is empty")
+var ErrEmpty = errors.New("来文为空 (the letter is empty)")
 
 // Extract reads a reply letter's text. It does not fail on odd text: what
 // it cannot read is left empty or listed with a review note. The only error
@@ -143,7 +150,7 @@ func Extract(text string, opts Options) (*Result, error) {
 	meta := readLetter(lines)
 	body := readBody(lines[:bodyEnd(lines)])
 
-	r := &Result{Commitments: []Commitment{}, Undated: []Undated{}}
+	r := &Result{Commitments: []Commitment{}, Undated: []Undated{}, lang: opts.Lang}
 	r.Source, r.Letter = meta.source, meta.letter
 	settleDate(r, meta, body, opts.LetterDate)
 	r.Source.Key = sourceKey(r.Source, text)

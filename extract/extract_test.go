@@ -79,7 +79,7 @@ func TestSeedLetter(t *testing.T) {
 		}
 	})
 	t.Run("the stale form date is flagged on the source", func(t *testing.T) {
-		if !strings.Contains(r.Letter.Review, "2020-05-12") {
+		if !strings.Contains(r.Letter.Review, "2020年5月12日") {
 			t.Errorf("letter review = %q", r.Letter.Review)
 		}
 	})
@@ -341,7 +341,7 @@ func TestExtractSentences(t *testing.T) {
 			}
 		}},
 		{"an ambiguous deadline carries its review", "2025年前完成全部整改。", func(t *testing.T, r *Result) {
-			if len(r.Commitments) != 1 || !strings.Contains(r.Commitments[0].Review, "2025-12-31") {
+			if len(r.Commitments) != 1 || !strings.Contains(r.Commitments[0].Review, "2025年12月31日") {
 				t.Errorf("got %+v", r.Commitments)
 			}
 		}},

@@ -34,7 +34,7 @@ func ReadLetter(data []byte, file string) (string, error) {
 func readDocx(data []byte, file string) (string, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return "", fmt.Errorf("%s: not a Word document (.docx): %w", file, err)
+		return "", fmt.Errorf("%s: 不是 Word 文档 (not a Word document, .docx): %w", file, err)
 	}
 	var doc *zip.File
 	for _, f := range zr.File {
@@ -43,7 +43,7 @@ func readDocx(data []byte, file string) (string, error) {
 		}
 	}
 	if doc == nil {
-		return "", fmt.Errorf("%s: not a Word document (.docx): no word/document.xml", file)
+		return "", fmt.Errorf("%s: 不是 Word 文档 (not a Word document, .docx): 缺少 word/document.xml", file)
 	}
 	rc, err := doc.Open()
 	if err != nil {

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -15,7 +14,7 @@ type meta struct {
 	letter Letter
 	// dateLine is the date that closes the letter, if it has one.
 	dateLine domain.Date
-	notes    []string
+	notes    []note
 }
 
 // line is one line of the letter, normalised with its table cells kept
@@ -367,7 +366,7 @@ func classification(m *meta, ls []line) {
 		m.source.Classification = form
 	}
 	if head != "" && form != "" && head != form {
-		m.notes = append(m.notes, fmt.Sprintf("the letter is classified %s but its form says %s", head, form))
+		m.notes = append(m.notes, mkNote(msgClassDiffers, head, form))
 	}
 }
 

@@ -140,6 +140,14 @@ func TestLetterDateNotes(t *testing.T) {
 	text := letterOf("条例于2024年3月26日通过。", "附件", "代表签名: 欧阳琦", "2020 年 5 月 12 日")
 	t.Run("a stale form date is noted with both dates", func(t *testing.T) {
 		r, _ := Extract(text, Options{})
+		for _, want := range []string{"2020年5月12日", "2024年3月26日", "请用 --date 指定"} {
+			if !strings.Contains(r.Letter.Review, want) {
+				t.Errorf("review %q does not name %s", r.Letter.Review, want)
+			}
+		}
+	})
+	t.Run("in English the note names the dates as YYYY-MM-DD", func(t *testing.T) {
+		r, _ := Extract(text, Options{Lang: "en"})
 		for _, want := range []string{"2020-05-12", "2024-03-26", "give --date"} {
 			if !strings.Contains(r.Letter.Review, want) {
 				t.Errorf("review %q does not name %s", r.Letter.Review, want)

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -93,7 +92,7 @@ func lastDateGroup(ls []line) (domain.Date, int) {
 func settleDate(r *Result, m meta, body []sentence, given domain.Date) {
 	notes := m.notes
 	if !given.IsZero() && (given.Year < minYear || given.Year > maxYear) {
-		notes = append(notes, fmt.Sprintf("--date %s is out of range and was ignored", given))
+		notes = append(notes, mkNote(msgDateIgnored, given))
 		given = domain.Date{}
 	}
 	reported := latestReported(body)
@@ -104,27 +103,27 @@ func settleDate(r *Result, m meta, body []sentence, given domain.Date) {
 	case !m.dateLine.IsZero():
 		d, r.Letter.DateFrom = m.dateLine, "date line"
 		if !given.IsZero() && given != d {
-			notes = append(notes, fmt.Sprintf("--date %s differs from the letter's own date %s, which is used", given, d))
+			notes = append(notes, mkNote(msgDateDiffers, given, d))
 		}
 	case !given.IsZero():
 		d, r.Letter.DateFrom = given, "--date"
 	case !form.IsZero() && !form.Before(reported):
 		d, r.Letter.DateFrom = form, "form"
-		notes = append(notes, fmt.Sprintf("the letter has no date line: dated %s from the signature on the attached form; check it, or give --date", form))
+		notes = append(notes, mkNote(msgDateFromForm, form))
 	case !reported.IsZero():
 		d, r.Letter.DateFrom = reported, "latest reported date"
-		notes = append(notes, fmt.Sprintf("the letter has no date line: dated %s, the latest date it reports as past, so it was written on or after that day; give --date", reported))
+		notes = append(notes, mkNote(msgDateFromReported, reported))
 	default:
-		notes = append(notes, "the letter has no date: give --date; deadlines that count from it are listed as undated")
+		notes = append(notes, mkNote(msgNoDate))
 	}
 	if !form.IsZero() && form.Before(reported) {
-		notes = append(notes, fmt.Sprintf("the date %s by the signature on the attached form is earlier than %s, which the letter reports as past: it is not the letter's date", form, reported))
+		notes = append(notes, mkNote(msgStaleForm, form, reported))
 	}
 	if !d.IsZero() && d.Before(reported) {
-		notes = append(notes, fmt.Sprintf("the letter date %s is before %s, which the letter reports as past", d, reported))
+		notes = append(notes, mkNote(msgDateBeforeReported, d, reported))
 	}
 	r.Source.RepliedOn = d
-	r.Letter.Review = joinNotes(notes...)
+	r.Letter.Review = r.notes(notes...)
 }
 
 // latestReported returns the latest date that the report of past work
@@ -141,7 +140,7 @@ func latestReported(body []sentence) domain.Date {
 				continue
 			}
 			res := p.resolve(domain.Date{}, nil)
-			if res.missing == "" && res.due.After(latest) {
+			if res.missing.isZero() && res.due.After(latest) {
 				latest = res.due
 			}
 		}

@@ -116,9 +116,7 @@ func (r *Result) node() (*yaml.Node, error) {
 	if err := n.Encode(r.wire()); err != nil {
 		return nil, fmt.Errorf("extract yaml: %w", err)
 	}
-	n.HeadComment = "duban extract: a candidate import, to review before `duban import`.\n" +
-		"Owners are left empty: add contact keys. Items under undated have no date: give them one and move them to commitments, or drop them.\n" +
-		"Import reads sources and commitments; it ignores quote, review, undated and letter."
+	n.HeadComment = message(msgHeader, r.lang)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		switch k.Value {
@@ -130,7 +128,7 @@ func (r *Result) node() (*yaml.Node, error) {
 			}
 		case "sources":
 			if r.Letter.Review != "" && len(v.Content) > 0 {
-				v.Content[0].HeadComment = comment("review: " + r.Letter.Review)
+				v.Content[0].HeadComment = comment(message(msgReviewPrefix, r.lang) + r.Letter.Review)
 			}
 		}
 	}

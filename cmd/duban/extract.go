@@ -15,7 +15,7 @@ func (m *Main) extractCommand() *cobra.Command {
 	var date, format string
 	c := &cobra.Command{
 		Use:   "extract FILE",
-		Short: "read a reply letter (.docx, or text in UTF-8 or GB18030) and print its source and commitments in the import format",
+		Short: "读取答复函，输出待复核的来源和承诺事项 (read a reply letter, .docx or text in UTF-8 or GB18030, and print its source and commitments in the import format)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			cfg, err := m.config()
@@ -23,9 +23,11 @@ func (m *Main) extractCommand() *cobra.Command {
 				return err
 			}
 			if format != "yaml" && format != "json" {
-				return usagef("--format: want yaml or json, got %q", format)
+				return usagef("--format: 应为 yaml 或 json，而非 %q (want yaml or json)", format)
 			}
-			var opts extract.Options
+			// The review notes and the header speak the configured
+			// language; the keys and dates stay the import format's.
+			opts := extract.Options{Lang: cfg.Language}
 			if date != "" {
 				if opts.LetterDate, err = domain.ParseDate(date); err != nil {
 					return usagef("--date: %v", err)
@@ -64,8 +66,8 @@ func (m *Main) extractCommand() *cobra.Command {
 			return err
 		},
 	}
-	c.Flags().StringVar(&date, "date", "", "the letter's date when the text lacks one (YYYY-MM-DD)")
-	c.Flags().StringVar(&format, "format", "yaml", "yaml or json")
+	c.Flags().StringVar(&date, "date", "", "来文日期，文中无落款日期时使用 (the letter's date when the text lacks one, YYYY-MM-DD)")
+	c.Flags().StringVar(&format, "format", "yaml", "yaml 或 json (yaml or json)")
 	return c
 }
 
