@@ -185,7 +185,7 @@ func (n note) isZero() bool { return n.id == "" }
 
 // en reports whether lang asks for English; anything else is Chinese, the
 // default.
-func en(lang string) bool { return lang == "en" }
+func en(lang string) bool { return domain.IsEnglish(lang) }
 
 // message returns message id in lang, without arguments.
 func message(id msg, lang string) string {
@@ -204,7 +204,7 @@ func (n note) render(lang string) string {
 	for i, a := range n.args {
 		switch a := a.(type) {
 		case domain.Date:
-			args[i] = dateIn(a, lang)
+			args[i] = a.For(lang)
 		case note:
 			args[i] = a.render(lang)
 		case numeral:
@@ -225,15 +225,6 @@ func (n numeral) in(lang string) string {
 		return strconv.Itoa(int(n))
 	}
 	return string([]rune("一二三四五六七八九十")[n-1])
-}
-
-// dateIn writes a date as an official document does in zh (2024年3月26日),
-// and as YYYY-MM-DD in en.
-func dateIn(d domain.Date, lang string) string {
-	if en(lang) {
-		return d.String()
-	}
-	return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
 }
 
 // renderNotes writes notes in lang as one review: in zh each a sentence
