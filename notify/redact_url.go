@@ -31,35 +31,35 @@ func RedactURL(u string) string {
 	return p.String()
 }
 
-// redactQueryText blanks the values of secretParams in s, a query or
-// anything holding one, keeping the rest of s as it is.
+// redactQueryText blanks the values of secretParams in s, a query or a
+// text holding a URL, keeping the rest of s as it is. A value ends at '&',
+// ';', a quote, a bracket or white space.
 func redactQueryText(s string) string {
 	var b strings.Builder
-	for len(s) > 0 {
-		i := strings.IndexAny(s, "?&;")
-		seg := s
-		if i >= 0 {
-			seg = s[:i]
-		}
-		if name, _, ok := strings.Cut(seg, "="); ok && isSecretParam(name) {
-			b.WriteString(name + "=***")
-		} else {
-			b.WriteString(seg)
-		}
+	for {
+		i := strings.IndexByte(s, '=')
 		if i < 0 {
-			break
+			b.WriteString(s)
+			return b.String()
 		}
-		b.WriteByte(s[i])
+		name := s[:i]
+		if k := strings.LastIndexAny(name, "?&;/\"' <>()\n\t"); k >= 0 {
+			name = name[k+1:]
+		}
+		b.WriteString(s[:i+1])
 		s = s[i+1:]
+		end := strings.IndexAny(s, "&;\"' <>()\n\t")
+		if end < 0 {
+			end = len(s)
+		}
+		if isSecretParam(name) && end > 0 {
+			b.WriteString("***")
+			s = s[end:]
+		}
 	}
-	return b.String()
 }
 
 func isSecretParam(name string) bool {
-	// The name may be preceded by the rest of a URL ("send?key").
-	if k := strings.LastIndexAny(name, "?/ "); k >= 0 {
-		name = name[k+1:]
-	}
 	n, err := url.QueryUnescape(name)
 	if err != nil {
 		n = name
@@ -73,7 +73,9 @@ func isSecretParam(name string) bool {
 }
 
 // redactSecrets returns err with every secret taken out of its message
-// (see redactError), and a *url.Error's URL passed through RedactURL.
+// (see redactError), and a *url.Error's URL passed through RedactURL. A
+// credential parameter left in the text of a wrapped error is blanked too,
+// at the cost of the error chain.
 func redactSecrets(err error, secrets ...string) error {
 	if err == nil {
 		return nil
@@ -83,6 +85,9 @@ func redactSecrets(err error, secrets ...string) error {
 	}
 	for _, s := range secrets {
 		err = redactError(err, s)
+	}
+	if msg := err.Error(); redactQueryText(msg) != msg {
+		err = &redactedError{msg: redactQueryText(msg), orig: err}
 	}
 	return err
 }

@@ -32,10 +32,10 @@ type robotReply struct {
 // No secret reaches the error.
 func robotPost(ctx context.Context, client *http.Client, name, rawURL, contentType string, body []byte, secrets []string) (robotReply, error) {
 	fail := func(f Failure, err error) (robotReply, error) {
-		return robotReply{}, &SendError{Failure: f, Err: redactSecrets(fmt.Errorf("%s: %w", name, err), secrets...)}
+		return robotReply{}, &SendError{Failure: f, Err: fmt.Errorf("%s: %w", name, redactSecrets(err, secrets...))}
 	}
 	failAfter := func(wait time.Duration, err error) (robotReply, error) {
-		return robotReply{}, &SendError{Failure: RateLimited, RetryAfter: wait, Err: redactSecrets(fmt.Errorf("%s: %w", name, err), secrets...)}
+		return robotReply{}, &SendError{Failure: RateLimited, RetryAfter: wait, Err: fmt.Errorf("%s: %w", name, redactSecrets(err, secrets...))}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(body))
 	if err != nil {
