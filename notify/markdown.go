@@ -13,6 +13,10 @@ type flavour struct {
 	bold, italic, code string
 	link               func(text, href string) string
 	newline            string
+	// brackets replaces '<' and '>' in text with their full-width forms:
+	// robots' markdown takes <font> and other tags, so a literal "<二期>"
+	// could vanish.
+	brackets bool
 }
 
 // plainFlavour is plain text, for the text/plain part of an e-mail: links
@@ -20,12 +24,14 @@ type flavour struct {
 var plainFlavour = flavour{link: plainLink, newline: "\n"}
 
 // weComFlavour is WeCom's markdown: bold, links and inline code; no italic.
-var weComFlavour = flavour{bold: "**", code: "`", link: markdownLink, newline: "\n"}
+var weComFlavour = flavour{bold: "**", code: "`", link: markdownLink, newline: "\n", brackets: true}
 
 // dingTalkFlavour is DingTalk's markdown. DingTalk joins lines that end
 // with a bare "\n", so a line break is written the Markdown way, with two
 // trailing spaces.
-var dingTalkFlavour = flavour{bold: "**", italic: "*", code: "`", link: markdownLink, newline: "  \n"}
+var dingTalkFlavour = flavour{bold: "**", italic: "*", code: "`", link: markdownLink, newline: "  \n", brackets: true}
+
+var fullWidthBrackets = strings.NewReplacer("<", "＜", ">", "＞")
 
 func plainLink(text, href string) string {
 	if href == "" || text == href {
@@ -79,6 +85,9 @@ func renderAtoms(s string, f flavour) []atom {
 		switch t.kind {
 		case tokText:
 			text := html.UnescapeString(t.text)
+			if f.brackets {
+				text = fullWidthBrackets.Replace(text)
+			}
 			if inLink {
 				linkText.WriteString(text)
 				continue

@@ -60,7 +60,7 @@ func TestWeComSendsMarkdown(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("got %d messages, want 1", len(msgs))
 	}
-	want := "**督办提醒**：#12 凤岗村复绿 <二期> & 道路硬化\n" +
+	want := "**督办提醒**：#12 凤岗村复绿 ＜二期＞ & 道路硬化\n" +
 		"截止 2026-12-05，编号 `DB-12`\n" +
 		"[在督办台办理](https://duban.example.org/a/TOKEN)x"
 	if msgs[0].MsgType != "markdown" || msgs[0].Content != want {
