@@ -8,7 +8,7 @@ import (
 
 func TestRenderTextInEachFlavour(t *testing.T) {
 	tests := []struct {
-		name, in                 string
+		name, in               string
 		plain, wecom, dingtalk string
 	}{
 		{"bold, italic and code become markers",
