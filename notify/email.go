@@ -22,8 +22,8 @@ const DefaultSubject = "[督办] 提醒"
 // EmailConfig is how to reach the SMTP server (SPEC §14, channels.email).
 type EmailConfig struct {
 	Host string
-	// Port is the SMTP port: 587 (submission, with StartTLS), 25, or 465,
-	// where the connection is TLS from the start (SMTPS).
+	// Port is the SMTP port: 587 (submission, with StartTLS), 25, or 465
+	// (SMTPS, see ImplicitTLS).
 	Port     int
 	Username string
 	// Password is used with AUTH PLAIN when Username is set. It never
@@ -34,6 +34,10 @@ type EmailConfig struct {
 	// StartTLS upgrades the connection with STARTTLS before
 	// authenticating; a server that does not offer it is an error.
 	StartTLS bool
+	// ImplicitTLS speaks TLS from the start of the connection (SMTPS), as
+	// many providers want on port 465; NewEmail sets it for port 465.
+	// StartTLS is then not needed.
+	ImplicitTLS bool
 	// Timeout bounds one send, connection included (default 30 s).
 	Timeout time.Duration
 	// TLSConfig, when set, is used for STARTTLS and SMTPS instead of the
@@ -60,6 +64,9 @@ func NewEmail(c EmailConfig) *Email {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Port == 465 {
+		c.ImplicitTLS = true
 	}
 	return &Email{c: c}
 }
@@ -148,7 +155,7 @@ func (e *Email) deliver(ctx context.Context, from, to string, data []byte) error
 	if err := conn.SetDeadline(deadline); err != nil {
 		return at(stepConnect, err)
 	}
-	if e.c.Port == 465 {
+	if e.c.ImplicitTLS {
 		tc := tls.Client(conn, e.tlsConfig())
 		if err := tc.HandshakeContext(ctx); err != nil {
 			return at(stepConnect, err)
@@ -160,7 +167,7 @@ func (e *Email) deliver(ctx context.Context, from, to string, data []byte) error
 		return at(stepConnect, err)
 	}
 	defer c.Close()
-	if e.c.StartTLS && e.c.Port != 465 {
+	if e.c.StartTLS && !e.c.ImplicitTLS {
 		if ok, _ := c.Extension("STARTTLS"); !ok {
 			return at(stepStartTLS, errNoStartTLS)
 		}

@@ -39,7 +39,12 @@ func buildMail(p mailParts) ([]byte, error) {
 	h := func(name, value string) { fmt.Fprintf(&buf, "%s: %s\r\n", name, value) }
 	h("From", p.From.String())
 	h("To", p.To.String())
-	h("Subject", encodeHeader(subject))
+	if enc := encodeHeader(subject); len("Subject: ")+len(strings.SplitN(enc, "\r\n", 2)[0]) > 78 {
+		// Fold before the first word, so no line runs past 78.
+		h("Subject", "\r\n "+enc)
+	} else {
+		h("Subject", enc)
+	}
 	h("Date", p.Date.Format(time.RFC1123Z))
 	h("Message-ID", messageID(p.From.Address))
 	h("MIME-Version", "1.0")

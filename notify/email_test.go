@@ -358,3 +358,36 @@ func closedPort(t *testing.T) int {
 }
 
 func newBase64Reader(r io.Reader) io.Reader { return base64.NewDecoder(base64.StdEncoding, r) }
+
+func TestEmailSpeaksTLSFromTheStartForSMTPS(t *testing.T) {
+	srv := channeltest.NewSMTP(t, channeltest.SMTPOptions{Username: "duban", Password: smtpPassword, ImplicitTLS: true})
+	e := notify.NewEmail(notify.EmailConfig{
+		Host: srv.Host, Port: srv.Port, Username: "duban", Password: smtpPassword, From: "duban@example.org",
+		ImplicitTLS: true, Timeout: 10 * time.Second, TLSConfig: srv.TLSConfig(),
+	})
+	if _, err := e.Send(context.Background(), notify.Message{Address: "li@example.org", Text: "hi"}); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	if m := srv.Mails(); len(m) != 1 || !m[0].TLS || m[0].AuthUser != "duban" {
+		t.Errorf("mails %+v", m)
+	}
+}
+
+func TestEmailFoldsALongChineseSubject(t *testing.T) {
+	srv, e := newMailPair(t)
+	subject := "[督办] #12 " + strings.Repeat("凤岗村复绿工程", 12)
+	if _, err := e.Send(context.Background(), notify.Message{Address: "li@example.org", Subject: subject, Text: "hi"}); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	raw := srv.Mails()[0].Data
+	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	for _, line := range strings.Split(string(head), "\r\n") {
+		if (strings.HasPrefix(line, "Subject:") || strings.HasPrefix(line, " =?")) && len(line) > 78 {
+			t.Errorf("header line of %d bytes: %q", len(line), line)
+		}
+	}
+	h, _ := parseMail(t, raw)
+	if got, _ := new(mime.WordDecoder).DecodeHeader(h.Get("Subject")); got != subject {
+		t.Errorf("subject %q, want %q", got, subject)
+	}
+}

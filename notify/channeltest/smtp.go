@@ -65,6 +65,9 @@ type SMTPOptions struct {
 	Username, Password string
 	// NoTLS turns STARTTLS off.
 	NoTLS bool
+	// ImplicitTLS makes the server speak TLS from the start (SMTPS, as on
+	// port 465) instead of offering STARTTLS.
+	ImplicitTLS bool
 }
 
 // SMTP is an in-process SMTP server (github.com/emersion/go-smtp) on a
@@ -108,6 +111,9 @@ func NewSMTP(tb testing.TB, opts SMTPOptions) *SMTP {
 		tb.Fatalf("channeltest: listen: %v", err)
 	}
 	addr := l.Addr().(*net.TCPAddr)
+	if opts.ImplicitTLS && srv.TLSConfig != nil {
+		l = tls.NewListener(l, srv.TLSConfig)
+	}
 	s.Host, s.Port = "127.0.0.1", addr.Port
 	s.server = srv
 	done := make(chan struct{})
