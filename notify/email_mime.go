@@ -108,7 +108,8 @@ func writeQP(w *multipart.Writer, contentType, body string) error {
 		return err
 	}
 	qp := quotedprintable.NewWriter(pw)
-	if _, err := io.WriteString(qp, strings.ReplaceAll(body, "\n", "\r\n")); err != nil {
+	// In text mode the writer ends every line with CRLF.
+	if _, err := io.WriteString(qp, body); err != nil {
 		return err
 	}
 	return qp.Close()
@@ -186,8 +187,8 @@ func messageID(from string) string {
 // outside <pre> become <br>.
 func emailHTML(s string) string {
 	var b strings.Builder
-	b.WriteString("<!DOCTYPE html>\r\n<html><head><meta charset=\"UTF-8\"></head>\r\n")
-	b.WriteString("<body style=\"font-family: sans-serif; line-height: 1.5\">\r\n")
+	b.WriteString("<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\"></head>\n")
+	b.WriteString("<body style=\"font-family: sans-serif; line-height: 1.5\">\n")
 	inPre := false
 	for _, t := range tokenize(s) {
 		switch t.kind {
@@ -214,7 +215,7 @@ func emailHTML(s string) string {
 			b.WriteString(t.text)
 		}
 	}
-	b.WriteString("\r\n</body></html>\r\n")
+	b.WriteString("\n</body></html>\n")
 	return b.String()
 }
 
