@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 )
@@ -72,22 +73,53 @@ func isSecretParam(name string) bool {
 	return false
 }
 
-// redactSecrets returns err with every secret taken out of its message
-// (see redactError), and a *url.Error's URL passed through RedactURL. A
-// credential parameter left in the text of a wrapped error is blanked too,
-// at the cost of the error chain.
+// redactSecrets returns err with every secret, raw or URL-escaped, taken
+// out of its message, a *url.Error's URL passed through RedactURL, and any
+// credential parameter left in the text blanked. A *url.Error is copied
+// with its URL cleaned, so errors.As and Timeout keep working; an error
+// whose text still leaks is replaced by one that only reports the cleaned
+// text.
 func redactSecrets(err error, secrets ...string) error {
 	if err == nil {
 		return nil
 	}
 	if ue, ok := err.(*url.Error); ok {
-		err = &url.Error{Op: ue.Op, URL: RedactURL(ue.URL), Err: ue.Err}
+		u := RedactURL(ue.URL)
+		for _, s := range secrets {
+			u = maskSecret(u, s)
+		}
+		err = &url.Error{Op: ue.Op, URL: u, Err: ue.Err}
 	}
+	msg := err.Error()
+	clean := redactQueryText(msg)
 	for _, s := range secrets {
-		err = redactError(err, s)
+		clean = maskSecret(clean, s)
 	}
-	if msg := err.Error(); redactQueryText(msg) != msg {
-		err = &redactedError{msg: redactQueryText(msg), orig: err}
+	if clean == msg {
+		return err
 	}
-	return err
+	return &hiddenError{msg: clean, orig: err}
 }
+
+// maskSecret replaces secret in s, raw or URL-escaped, with "***". An
+// empty secret leaves s as it is.
+func maskSecret(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	for _, f := range []string{secret, url.PathEscape(secret), url.QueryEscape(secret)} {
+		s = strings.ReplaceAll(s, f, "***")
+	}
+	return s
+}
+
+// hiddenError stands for an error whose message held a secret. It answers
+// errors.Is for its original but does not unwrap to it, so the secret
+// cannot be reached through the chain.
+type hiddenError struct {
+	msg  string
+	orig error
+}
+
+func (e *hiddenError) Error() string        { return e.msg }
+func (e *hiddenError) Is(target error) bool { return errors.Is(e.orig, target) }
