@@ -172,3 +172,6 @@ func (d *DingTalk) secrets() []string {
 	}
 	return s
 }
+
+// String names the robot without its token or secret.
+func (d *DingTalk) String() string { return "dingtalk " + RedactURL(d.webhook) }

@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -176,5 +177,17 @@ func TestDingTalkFailuresAreClassifiedWithoutSecrets(t *testing.T) {
 				t.Errorf("a message was accepted")
 			}
 		})
+	}
+}
+
+func TestRobotsPrintWithoutSecrets(t *testing.T) {
+	d := notify.NewDingTalk("https://oapi.dingtalk.com/robot/send?access_token="+dingToken, dingSecret, nil, nil)
+	w := notify.NewWeCom("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="+weComKey, nil)
+	for _, s := range []string{fmt.Sprint(d), fmt.Sprintf("%+v", d), fmt.Sprint(w), fmt.Sprintf("%v", w)} {
+		for _, secret := range []string{dingToken, dingSecret, weComKey} {
+			if strings.Contains(s, secret) {
+				t.Errorf("%q shows a secret", s)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/mail"
 	"net/smtp"
@@ -47,6 +48,19 @@ type EmailConfig struct {
 	// Now is the clock for the Date header (default time.Now).
 	Now func() time.Time
 }
+
+// String shows c without its password, should it be printed or logged.
+func (c EmailConfig) String() string {
+	pw := ""
+	if c.Password != "" {
+		pw = "***"
+	}
+	return fmt.Sprintf("smtp host=%s port=%d username=%q password=%s from=%q starttls=%t implicit_tls=%t",
+		c.Host, c.Port, c.Username, pw, c.From, c.StartTLS, c.ImplicitTLS)
+}
+
+// LogValue is String for log/slog.
+func (c EmailConfig) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Email sends messages as e-mail over SMTP: a multipart/alternative of
 // plain text and HTML, in a multipart/mixed with the attachment when there

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net"
@@ -389,5 +391,19 @@ func TestEmailFoldsALongChineseSubject(t *testing.T) {
 	h, _ := parseMail(t, raw)
 	if got, _ := new(mime.WordDecoder).DecodeHeader(h.Get("Subject")); got != subject {
 		t.Errorf("subject %q, want %q", got, subject)
+	}
+}
+
+func TestEmailConfigPrintsWithoutThePassword(t *testing.T) {
+	c := notify.EmailConfig{Host: "smtp.example.org", Port: 587, Username: "duban", Password: smtpPassword, From: "duban@example.org", StartTLS: true}
+	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%v", &c)} {
+		if strings.Contains(s, smtpPassword) || !strings.Contains(s, "smtp.example.org") {
+			t.Errorf("printed as %q", s)
+		}
+	}
+	var b strings.Builder
+	slog.New(slog.NewTextHandler(&b, nil)).Info("email", "config", c)
+	if strings.Contains(b.String(), smtpPassword) {
+		t.Errorf("logged as %q", b.String())
 	}
 }

@@ -191,3 +191,6 @@ func webhookSecrets(webhook string) []string {
 	}
 	return out
 }
+
+// String names the robot without its key.
+func (w *WeCom) String() string { return "wecom " + RedactURL(w.webhook) }
