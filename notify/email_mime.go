@@ -31,7 +31,8 @@ type mailParts struct {
 // multipart/mixed with the attachment (base64) when there is one. Lines end
 // with CRLF.
 func buildMail(p mailParts) ([]byte, error) {
-	subject := strings.TrimSpace(p.Subject)
+	// A line break in a header would start a header of its own.
+	subject := strings.TrimSpace(oneLine.Replace(p.Subject))
 	if subject == "" {
 		subject = DefaultSubject
 	}
@@ -116,15 +117,22 @@ func writeQP(w *multipart.Writer, contentType, body string) error {
 }
 
 func writeAttachment(w *multipart.Writer, a *Attachment) error {
-	name := a.Name
+	name := strings.TrimSpace(oneLine.Replace(a.Name))
 	if name == "" {
 		name = "attachment"
 	}
-	ct := attachmentType(name)
+	ct, params := attachmentType(name)
+	// name= is for mail readers that do not read RFC 2231's filename*=:
+	// a non-ASCII name goes there as an RFC 2047 word.
+	if isASCII(name) {
+		params["name"] = name
+	}
+	contentType := mime.FormatMediaType(ct, params)
+	if !isASCII(name) {
+		contentType += `; name="` + mime.BEncoding.Encode("UTF-8", name) + `"`
+	}
 	pw, err := w.CreatePart(textproto.MIMEHeader{
-		// name= in the RFC 2047 form is for mail readers that do not
-		// read RFC 2231's filename*=.
-		"Content-Type":              {ct + `; name="` + encodeHeader(name) + `"`},
+		"Content-Type":              {contentType},
 		"Content-Transfer-Encoding": {"base64"},
 		"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": name})},
 	})
@@ -144,24 +152,36 @@ func writeAttachment(w *multipart.Writer, a *Attachment) error {
 
 // attachmentType is the content type for a file name, by its extension:
 // the report's formats first.
-func attachmentType(name string) string {
+func attachmentType(name string) (string, map[string]string) {
+	utf8 := map[string]string{"charset": "UTF-8"}
 	switch strings.ToLower(path.Ext(name)) {
 	case ".xlsx":
-		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", map[string]string{}
 	case ".png":
-		return "image/png"
+		return "image/png", map[string]string{}
 	case ".jpg", ".jpeg":
-		return "image/jpeg"
+		return "image/jpeg", map[string]string{}
 	case ".csv":
-		return "text/csv; charset=UTF-8"
+		return "text/csv", utf8
 	case ".md":
-		return "text/markdown; charset=UTF-8"
+		return "text/markdown", utf8
 	case ".pdf":
-		return "application/pdf"
+		return "application/pdf", map[string]string{}
 	case ".ics":
-		return "text/calendar; charset=UTF-8"
+		return "text/calendar", utf8
 	}
-	return "application/octet-stream"
+	return "application/octet-stream", map[string]string{}
+}
+
+var oneLine = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ")
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // encodeHeader encodes s as RFC 2047 UTF-8 words when it is not plain

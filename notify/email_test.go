@@ -407,3 +407,27 @@ func TestEmailConfigPrintsWithoutThePassword(t *testing.T) {
 		t.Errorf("logged as %q", b.String())
 	}
 }
+
+func TestEmailHeadersCannotBeInjected(t *testing.T) {
+	srv, e := newMailPair(t)
+	_, err := e.Send(context.Background(), notify.Message{
+		Address:    "li@example.org",
+		Subject:    "#12 done\r\nBcc: victim@example.com",
+		Text:       "hi",
+		Attachment: &notify.Attachment{Name: "a\"b\r\nX-Evil: 1.csv", Data: []byte("x,y\r\n")},
+	})
+	if err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	raw := string(srv.Mails()[0].Data)
+	if strings.Contains(raw, "\r\nBcc:") || strings.Contains(raw, "\r\nX-Evil:") {
+		t.Errorf("a header was injected:\n%s", raw)
+	}
+	h, parts := parseMail(t, srv.Mails()[0].Data)
+	if got, _ := new(mime.WordDecoder).DecodeHeader(h.Get("Subject")); got != "#12 done Bcc: victim@example.com" {
+		t.Errorf("subject %q", got)
+	}
+	if got := parts[2].filename; got != "a\"b X-Evil: 1.csv" {
+		t.Errorf("file name %q", got)
+	}
+}
