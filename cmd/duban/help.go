@@ -55,6 +55,7 @@ func chineseHelp(root *cobra.Command) {
 			c.Long = "为指定的 shell 生成 duban 的自动补全脚本，用法见各子命令的帮助 (generate the autocompletion script for duban for the specified shell; see each sub-command's help for how to use it)"
 			for _, sh := range c.Commands() {
 				sh.Short = "生成 " + sh.Name() + " 的自动补全脚本 (generate the autocompletion script for " + sh.Name() + ")"
+				sh.Long = "生成 " + sh.Name() + " 的自动补全脚本，加载方法见下文 (how to load it:)\n\n" + sh.Long
 				if f := sh.Flags().Lookup("no-descriptions"); f != nil {
 					f.Usage = "补全时不显示说明 (disable completion descriptions)"
 				}
