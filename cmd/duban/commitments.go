@@ -98,7 +98,7 @@ func (m *Main) listCommand() *cobra.Command {
 			for _, s := range splitList(statuses) {
 				st, err := domain.ParseStatus(s)
 				if err != nil {
-					return usagef("--status: %v", err)
+					return usagef("--status: 状态无效 (%v)", err)
 				}
 				f.Statuses = append(f.Statuses, st)
 			}
@@ -111,7 +111,7 @@ func (m *Main) listCommand() *cobra.Command {
 			}
 			if dueBefore != "" {
 				if f.DueBefore, err = domain.ParseDate(dueBefore); err != nil {
-					return usagef("--due-before: %v", err)
+					return usagef("--due-before: 日期无效 (%v)", err)
 				}
 			}
 			if format != "table" && format != "json" && format != "csv" {

@@ -24,7 +24,7 @@ func (m *Main) contactCommand() *cobra.Command {
 			}
 			r, err := domain.ParseRole(role)
 			if err != nil {
-				return usagef("--role: %v", err)
+				return usagef("--role: 角色无效 (%v)", err)
 			}
 			db, err := m.store(c.Context())
 			if err != nil {

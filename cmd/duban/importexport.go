@@ -149,7 +149,7 @@ func readImportFile(file string, max int) ([]byte, error) {
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, usagef("import: %v", err)
+		return nil, usagef("import: 无法读取文件 (%v)", err)
 	}
 	tooBig := func(n int64) error {
 		return usagef("import: %s: 文件过大：%d 字节，上限 import.max_bytes 为 %d (file too large: %d bytes, import.max_bytes is %d)", file, n, max, n, max)
@@ -161,7 +161,7 @@ func readImportFile(file string, max int) ([]byte, error) {
 	// limit to notice.
 	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
 	if err != nil {
-		return nil, usagef("import: %v", err)
+		return nil, usagef("import: 无法读取文件 (%v)", err)
 	}
 	if len(data) > max {
 		return nil, tooBig(int64(len(data)))

@@ -175,14 +175,14 @@ func (m *Main) addCommand() *cobra.Command {
 			if due != "" {
 				d, err := domain.ParseDate(due)
 				if err != nil {
-					return usagef("--due: %v", err)
+					return usagef("--due: 日期无效 (%v)", err)
 				}
 				n.Due = d
 			}
 			if precision != "" {
 				p, err := domain.ParsePrecision(precision)
 				if err != nil {
-					return usagef("--precision: %v", err)
+					return usagef("--precision: 精度无效 (%v)", err)
 				}
 				n.DuePrecision = p
 			}
@@ -200,14 +200,14 @@ func (m *Main) addCommand() *cobra.Command {
 			}
 			n.Strength = domain.Strength(strength)
 			if err := domain.DueFits(n.Due, n.DuePrecision); err != nil {
-				return usagef("--due: %s", domain.ErrorMessage(err))
+				return usagef("--due: 期限与精度不符 (%s)", domain.ErrorMessage(err))
 			}
 			for _, t := range []struct {
 				flag, v string
 				max     int
 			}{{"--title", title, textenc.MaxTitle}, {"--detail", detail, textenc.MaxNote}} {
 				if err := textenc.Check(t.v, t.max); err != nil {
-					return usagef("%s: %v", t.flag, err)
+					return usagef("%s: 文字不合要求 (%v)", t.flag, err)
 				}
 			}
 			db, err := m.store(c.Context())
