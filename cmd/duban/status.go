@@ -110,7 +110,7 @@ func (m *Main) statusCommands() []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			return run(c, args[0], fmt.Sprintf("进度 %d%% (progress)", pct), func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
+			return run(c, args[0], fmt.Sprintf("已报送进度 %d%% (progress recorded)", pct), func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
 				return wf.Progress(c.Context(), a, id, pct, note, ev)
 			})
 		},
