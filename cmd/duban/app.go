@@ -102,13 +102,13 @@ func (m *Main) close() {
 func (m *Main) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "duban",
-		Short:         "duban keeps government units to their written promises",
+		Short:         "督办：让承办单位兑现书面承诺 (duban keeps government units to their written promises)",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&m.configPath, "config", "", "config file (env DUBAN_CONFIG)")
-	root.PersistentFlags().StringVar(&m.dbURL, "db", "", "database URL, overrides database.url")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usagef("%v", err) })
+	root.PersistentFlags().StringVar(&m.configPath, "config", "", "配置文件 (config file; env DUBAN_CONFIG)")
+	root.PersistentFlags().StringVar(&m.dbURL, "db", "", "数据库地址，优先于 database.url (database URL, overrides database.url)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usagef("参数有误 (%v)", err) })
 	root.AddCommand(
 		m.versionCommand(), m.migrateCommand(), m.importCommand(), m.exportCommand(), m.addCommand(),
 		m.listCommand(), m.showCommand(), m.contactCommand(), m.extractCommand(), m.remindCommand(), m.serveCommand(),
@@ -120,22 +120,23 @@ func (m *Main) rootCommand() *cobra.Command {
 	// recognised by their text.
 	root.Args = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {
-			return usagef("unknown command %q for %q", args[0], c.CommandPath())
+			return usagef("未知命令 %q (unknown command %q for %q)", args[0], args[0], c.CommandPath())
 		}
 		return nil
 	}
 	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+	chineseHelp(root)
 	var typeArgs func(c *cobra.Command)
 	typeArgs = func(c *cobra.Command) {
 		if orig := c.Args; orig != nil {
 			c.Args = func(c *cobra.Command, args []string) error {
 				if err := orig(c, args); err != nil {
-					return usagef("%v", err)
+					return usagef("命令用法有误 (%v)", err)
 				}
 				return nil
 			}
 		}
-		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
+		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("参数有误 (%v)", err) })
 		for _, sub := range c.Commands() {
 			typeArgs(sub)
 		}
@@ -157,7 +158,7 @@ func (m *Main) config() (*config.Config, error) {
 	cfg, err := config.Load(path, m.Getenv)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, usagef("config: %v", err)
+			return nil, usagef("config: 配置文件不存在 (%v)", err)
 		}
 		return nil, &usageError{err.Error()}
 	}

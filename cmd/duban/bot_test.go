@@ -44,7 +44,7 @@ func botTestDB(t *testing.T) []string {
 	return db
 }
 
-var codeRE = regexp.MustCompile(`(?m)^code: +([A-Za-z0-9_-]{1,64})$`)
+var codeRE = regexp.MustCompile(`(?m)^关联码 \(code\): +([A-Za-z0-9_-]{1,64})$`)
 
 func TestContactLink(t *testing.T) {
 	t.Run("without a token the link has a placeholder, and says so", func(t *testing.T) {
@@ -57,7 +57,7 @@ func TestContactLink(t *testing.T) {
 		if m == nil {
 			t.Fatalf("no code in %q", out)
 		}
-		for _, want := range []string{"https://t.me/<bot>?start=" + m[1], "expires: 2024-06-04T17:00:00+08:00", "no telegram.token"} {
+		for _, want := range []string{"https://t.me/<bot>?start=" + m[1], "有效期至 (expires):  2024-06-04T17:00:00+08:00", "未配置 telegram.token"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
@@ -80,7 +80,7 @@ func TestContactLink(t *testing.T) {
 		env := map[string]string{"DUBAN_TELEGRAM_TOKEN": srv.Token(), "DUBAN_TELEGRAM_API_ENDPOINT": srv.Endpoint()}
 		code, out, stderr := runMain(t, env, "", append(db, "contact", "link", "zhang")...)
 		m := codeRE.FindStringSubmatch(out)
-		if code != 0 || m == nil || !strings.Contains(out, "https://t.me/test_bot?start="+m[1]) || strings.Contains(out, "note:") {
+		if code != 0 || m == nil || !strings.Contains(out, "https://t.me/test_bot?start="+m[1]) || strings.Contains(out, "注意 (note):") {
 			t.Errorf("exit %d:\n%s%s", code, out, stderr)
 		}
 		if strings.Contains(out+stderr, srv.Token()) {

@@ -20,11 +20,11 @@ func (m *Main) chatCommand() *cobra.Command {
 	var as string
 	c := &cobra.Command{
 		Use:   "chat --as CONTACT_KEY",
-		Short: "talk to the bot from a terminal, as a contact",
+		Short: "以联系人身份在终端与机器人对话 (talk to the bot from a terminal, as a contact)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if as == "" {
-				return usagef("--as: missing: name the contact to speak as")
+				return usagef("--as: 缺少联系人，请指定以谁的身份对话 (missing: name the contact to speak as)")
 			}
 			cfg, err := m.config()
 			if err != nil {
@@ -36,7 +36,7 @@ func (m *Main) chatCommand() *cobra.Command {
 			}
 			ct, err := db.Contact(c.Context(), as)
 			if domain.ErrorCode(err) == domain.ENOTFOUND {
-				return usagef("--as: unknown contact %q", as)
+				return usagef("--as: 没有这个联系人 %q (unknown contact)", as)
 			}
 			if err != nil {
 				return err
@@ -66,7 +66,7 @@ func (m *Main) chatCommand() *cobra.Command {
 			return sc.Err()
 		},
 	}
-	c.Flags().StringVar(&as, "as", "", "contact key to speak as")
+	c.Flags().StringVar(&as, "as", "", "以该联系人身份对话（联系人标识） (contact key to speak as)")
 	return c
 }
 

@@ -87,7 +87,7 @@ func (m *Main) listCommand() *cobra.Command {
 	var unit, owner, dueBefore, source, format, search string
 	c := &cobra.Command{
 		Use:   "list",
-		Short: "list commitments",
+		Short: "列出督办事项 (list commitments)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			cfg, err := m.config()
@@ -98,24 +98,24 @@ func (m *Main) listCommand() *cobra.Command {
 			for _, s := range splitList(statuses) {
 				st, err := domain.ParseStatus(s)
 				if err != nil {
-					return usagef("--status: %v", err)
+					return usagef("--status: 状态无效 (%v)", err)
 				}
 				f.Statuses = append(f.Statuses, st)
 			}
 			for _, s := range splitList(lights) {
 				l, ok := domain.ParseLight(s)
 				if !ok {
-					return usagef("--light: unknown light %q: want red, yellow, green, done or grey", s)
+					return usagef("--light: 未知的灯色 %q，应为 red、yellow、green、done、grey 或 红灯、黄灯、绿灯 (unknown light: want red, yellow, green, done or grey)", s)
 				}
 				f.Lights = append(f.Lights, l)
 			}
 			if dueBefore != "" {
 				if f.DueBefore, err = domain.ParseDate(dueBefore); err != nil {
-					return usagef("--due-before: %v", err)
+					return usagef("--due-before: 日期无效 (%v)", err)
 				}
 			}
 			if format != "table" && format != "json" && format != "csv" {
-				return usagef("--format: want table, json or csv, got %q", format)
+				return usagef("--format: 应为 table、json 或 csv，而非 %q (want table, json or csv)", format)
 			}
 			db, err := m.store(c.Context())
 			if err != nil {
@@ -154,14 +154,14 @@ func (m *Main) listCommand() *cobra.Command {
 			return w.close()
 		},
 	}
-	c.Flags().StringSliceVar(&statuses, "status", nil, "open, in_progress, done, verified, cancelled (comma-separated)")
-	c.Flags().StringSliceVar(&lights, "light", nil, "red, yellow, green, done, grey (comma-separated)")
-	c.Flags().StringVar(&unit, "unit", "", "unit name (or id)")
-	c.Flags().StringVar(&owner, "owner", "", "owner: contact key or name")
-	c.Flags().StringVar(&search, "search", "", "text in the title, detail or source (number, title, reply document number)")
-	c.Flags().StringVar(&dueBefore, "due-before", "", "due on or before YYYY-MM-DD")
-	c.Flags().StringVar(&source, "source", "", "source key")
-	c.Flags().StringVar(&format, "format", "table", "table, json or csv")
+	c.Flags().StringSliceVar(&statuses, "status", nil, "状态：open, in_progress, done, verified, cancelled 或 未启动、进行中、已完成、已销号、已撤销（逗号分隔） (statuses, comma-separated)")
+	c.Flags().StringSliceVar(&lights, "light", nil, "灯色：red, yellow, green, done, grey 或 红灯、黄灯、绿灯（逗号分隔） (lights, comma-separated)")
+	c.Flags().StringVar(&unit, "unit", "", "承办单位名称或编号 (unit name or id)")
+	c.Flags().StringVar(&owner, "owner", "", "责任人：联系人标识或姓名 (owner: contact key or name)")
+	c.Flags().StringVar(&search, "search", "", "搜索事项、说明或来源（编号、标题、答复文号）中的文字 (text in the title, detail or source: number, title, reply document number)")
+	c.Flags().StringVar(&dueBefore, "due-before", "", "期限不晚于 YYYY-MM-DD (due on or before YYYY-MM-DD)")
+	c.Flags().StringVar(&source, "source", "", "来源标识 (source key)")
+	c.Flags().StringVar(&format, "format", "table", "输出格式：table、json 或 csv (table, json or csv)")
 	return c
 }
 

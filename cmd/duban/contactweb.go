@@ -57,7 +57,7 @@ func (m *Main) passwdCommand() *cobra.Command {
 			}
 			line, err := bufio.NewReader(m.Stdin).ReadString('\n')
 			if err != nil && !errors.Is(err, io.EOF) {
-				return fmt.Errorf("read password: %w", err)
+				return fmt.Errorf("读取密码 (read password): %w", err)
 			}
 			pw := strings.TrimRight(line, "\r\n")
 			hash, err := web.HashPassword(pw)
@@ -93,8 +93,8 @@ func (m *Main) weblinkCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "link:    %s\n", link)
-			fmt.Fprintf(m.Stdout, "expires: %s (一次有效 single use)\n", exp.In(m.loc()).Format(time.RFC3339))
+			fmt.Fprintf(m.Stdout, "链接 (link):         %s\n", link)
+			fmt.Fprintf(m.Stdout, "有效期至 (expires):  %s（一次有效 single use）\n", exp.In(m.loc()).Format(time.RFC3339))
 			return nil
 		},
 	}
@@ -138,6 +138,6 @@ func (m *Main) icsCommand() *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().BoolVar(&rotate, "rotate", false, "replace the feed URL; the old one stops working")
+	c.Flags().BoolVar(&rotate, "rotate", false, "更换订阅地址，旧地址随即失效 (replace the feed URL; the old one stops working)")
 	return c
 }

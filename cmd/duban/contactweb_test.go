@@ -145,7 +145,7 @@ func TestContactWeblink(t *testing.T) {
 				if code != 2 {
 					t.Errorf("exit %d, want 2", code)
 				}
-				wantOneLine(t, stderr, "web.base_url is not set")
+				wantOneLine(t, stderr, "web.base_url: 未设置")
 			})
 			tm.env["DUBAN_WEB_BASE_URL"] = "http://duban.test/"
 			t.Run("an unknown contact is refused", func(t *testing.T) {
@@ -155,7 +155,7 @@ func TestContactWeblink(t *testing.T) {
 				}
 				wantOneLine(t, stderr, "unknown contact")
 			})
-			linkRE := regexp.MustCompile(`(?m)^link: +(http://duban\.test/signin/\S+)$`)
+			linkRE := regexp.MustCompile(`(?m)^链接 \(link\): +(http://duban\.test/signin/\S+)$`)
 			issue := func(t *testing.T) string {
 				t.Helper()
 				out := tm.must("contact", "weblink", "zhang-guobin")
@@ -164,7 +164,7 @@ func TestContactWeblink(t *testing.T) {
 					t.Fatalf("no link under web.base_url in %q", out)
 				}
 				// 2024-05-20 10:00 UTC is 18:00 in Shanghai; 15 minutes on.
-				if !strings.Contains(out, "expires: 2024-05-20T18:15:00+08:00") {
+				if !strings.Contains(out, "有效期至 (expires):  2024-05-20T18:15:00+08:00") {
 					t.Errorf("expiry: %q", out)
 				}
 				return m[1]
@@ -213,7 +213,7 @@ func TestContactICS(t *testing.T) {
 				if code != 2 {
 					t.Errorf("exit %d, want 2", code)
 				}
-				wantOneLine(t, stderr, "web.base_url is not set")
+				wantOneLine(t, stderr, "web.base_url: 未设置")
 			})
 			tm.env["DUBAN_WEB_BASE_URL"] = "http://duban.test"
 			t.Run("an unknown contact is refused", func(t *testing.T) {

@@ -50,7 +50,7 @@ func (m *Main) build(ctx context.Context) (*parts, error) {
 	}
 	cal, err := calendar.Open(cfg.Reminders.Calendar)
 	if err != nil {
-		return nil, usagef("reminders.calendar: %v", err)
+		return nil, usagef("reminders.calendar: 无法读取工作日历 (%v)", err)
 	}
 	if y := m.Now().In(cfg.Location).Year(); !cal.Covers(y) {
 		log.Warn("the working-day calendar does not cover this year: weekends only", slog.Int("year", y))

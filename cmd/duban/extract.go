@@ -30,7 +30,7 @@ func (m *Main) extractCommand() *cobra.Command {
 			opts := extract.Options{Lang: cfg.Language}
 			if date != "" {
 				if opts.LetterDate, err = domain.ParseDate(date); err != nil {
-					return usagef("--date: %v", err)
+					return usagef("--date: 日期无效 (%v)", err)
 				}
 			}
 			// Working-day deadlines (N个工作日内) count on the configured
@@ -38,7 +38,7 @@ func (m *Main) extractCommand() *cobra.Command {
 			cal := calendar.China()
 			if cfg.Reminders.Calendar != "" {
 				if cal, err = calendar.Open(cfg.Reminders.Calendar); err != nil {
-					return usagef("reminders.calendar: %v", err)
+					return usagef("reminders.calendar: 无法读取工作日历 (%v)", err)
 				}
 			}
 			opts.Calendar = cal
@@ -75,7 +75,7 @@ func (m *Main) extractCommand() *cobra.Command {
 func readLetter(file string) (string, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return "", usagef("extract: %v", err)
+		return "", usagef("extract: 无法读取文件 (%v)", err)
 	}
 	text, err := extract.ReadLetter(data, file)
 	if err != nil {

@@ -29,7 +29,7 @@ func (m *Main) importCommand() *cobra.Command {
 	var format string
 	c := &cobra.Command{
 		Use:   "import FILE",
-		Short: "import units, contacts, sources and commitments (YAML, CSV or Excel .xlsx); all or nothing",
+		Short: "导入单位、联系人、来源和督办事项（YAML、CSV 或 Excel .xlsx），全部成功或全不写入 (import units, contacts, sources and commitments; all or nothing)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			cfg, err := m.config()
@@ -42,7 +42,7 @@ func (m *Main) importCommand() *cobra.Command {
 				return err
 			}
 			if format != "" && format != "yaml" && format != "csv" && format != "xlsx" {
-				return usagef("import: --format: want yaml, csv or xlsx, got %q", format)
+				return usagef("--format: 应为 yaml、csv 或 xlsx，而非 %q (want yaml, csv or xlsx)", format)
 			}
 			// Keep an import's memory near a few times the file's size:
 			// the collector works harder rather than let the heap double.
@@ -69,7 +69,7 @@ func (m *Main) importCommand() *cobra.Command {
 			}
 			opt := store.ImportOptions{File: file, DryRun: dryRun}
 			if m.IsTerminal && len(ds.Commitments) >= 5000 {
-				opt.Progress = func(done, total int) { fmt.Fprintf(m.Stderr, "\rimport: %d/%d", done, total) }
+				opt.Progress = func(done, total int) { fmt.Fprintf(m.Stderr, "\r导入 (import): %d/%d", done, total) }
 			}
 			st, err := db.Import(c.Context(), ds, opt)
 			if opt.Progress != nil {
@@ -78,17 +78,19 @@ func (m *Main) importCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			verb := "imported"
+			zh, en := "已导入", "imported"
 			if dryRun {
-				verb = "dry run, nothing written; would import"
+				zh, en = "试运行，未写入；将导入", "dry run, nothing written; would import"
 			}
-			fmt.Fprintf(m.Stdout, "%s: %d unit(s), %d contact(s) (%d updated), %d source(s) (%d updated), %d commitment(s) (%d updated, %d unchanged)\n",
-				verb, st.Units, st.Contacts, st.ContactsUpdated, st.Sources, st.SourcesUpdated, st.Commitments, st.CommitmentsUpdated, st.Unchanged)
+			fmt.Fprintf(m.Stdout, "%s：单位 %d 个，联系人 %d 人（更新 %d），来源 %d 份（更新 %d），督办事项 %d 项（更新 %d，未变 %d） "+
+				"(%s: %d unit(s), %d contact(s) (%d updated), %d source(s) (%d updated), %d commitment(s) (%d updated, %d unchanged))\n",
+				zh, st.Units, st.Contacts, st.ContactsUpdated, st.Sources, st.SourcesUpdated, st.Commitments, st.CommitmentsUpdated, st.Unchanged,
+				en, st.Units, st.Contacts, st.ContactsUpdated, st.Sources, st.SourcesUpdated, st.Commitments, st.CommitmentsUpdated, st.Unchanged)
 			return nil
 		},
 	}
-	c.Flags().BoolVar(&dryRun, "dry-run", false, "check and report, change nothing")
-	c.Flags().StringVar(&format, "format", "", "yaml, csv or xlsx (default: from the file name)")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "只检查并报告，不写入 (check and report, change nothing)")
+	c.Flags().StringVar(&format, "format", "", "文件格式：yaml、csv 或 xlsx，默认按文件名判断 (yaml, csv or xlsx; default: from the file name)")
 	return c
 }
 
@@ -96,11 +98,11 @@ func (m *Main) exportCommand() *cobra.Command {
 	var format, out string
 	c := &cobra.Command{
 		Use:   "export",
-		Short: "export everything in the import format",
+		Short: "按导入格式导出全部数据 (export everything in the import format)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if format != "yaml" && format != "csv" {
-				return usagef("export: --format: want yaml or csv, got %q", format)
+				return usagef("--format: 应为 yaml 或 csv，而非 %q (want yaml or csv)", format)
 			}
 			db, err := m.store(c.Context())
 			if err != nil {
@@ -126,8 +128,8 @@ func (m *Main) exportCommand() *cobra.Command {
 			return err
 		},
 	}
-	c.Flags().StringVar(&format, "format", "yaml", "yaml or csv")
-	c.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output")
+	c.Flags().StringVar(&format, "format", "yaml", "文件格式：yaml 或 csv (yaml or csv)")
+	c.Flags().StringVar(&out, "out", "", "写入文件而非标准输出 (write to FILE instead of standard output)")
 	return c
 }
 
@@ -142,15 +144,15 @@ func importMemoryLimit(size int) int64 {
 func readImportFile(file string, max int) ([]byte, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, usagef("import: %v", err)
+		return nil, usagef("import: 无法打开文件 (%v)", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, usagef("import: %v", err)
+		return nil, usagef("import: 无法读取文件 (%v)", err)
 	}
 	tooBig := func(n int64) error {
-		return usagef("import: %s: 文件过大 (file too large): %d bytes, import.max_bytes is %d", file, n, max)
+		return usagef("import: %s: 文件过大：%d 字节，上限 import.max_bytes 为 %d (file too large: %d bytes, import.max_bytes is %d)", file, n, max, n, max)
 	}
 	if fi.Size() > int64(max) {
 		return nil, tooBig(fi.Size())
@@ -159,7 +161,7 @@ func readImportFile(file string, max int) ([]byte, error) {
 	// limit to notice.
 	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
 	if err != nil {
-		return nil, usagef("import: %v", err)
+		return nil, usagef("import: 无法读取文件 (%v)", err)
 	}
 	if len(data) > max {
 		return nil, tooBig(int64(len(data)))

@@ -236,7 +236,13 @@ func TestListAndAddTakeNamesAndRefuseUnknowns(t *testing.T) {
 func TestContactEditAndRemove(t *testing.T) {
 	eachBackend(t, func(t *testing.T, tm *testMain) {
 		tm.must("import", examplePath)
-		tm.must("contact", "add", "li-ming", "--name", "李明", "--unit", "国家试验区管委会办公室")
+		if out := tm.must("contact", "add", "li-ming", "--name", "李明", "--unit", "国家试验区管委会办公室"); !strings.Contains(out, "已新增联系人 li-ming（李明）") {
+			t.Errorf("contact add says %q", out)
+		}
+		// The contact table speaks the configured language (zh).
+		if out := tm.must("contact", "list"); !strings.Contains(out, "姓名") || !strings.Contains(out, "承办人") || !strings.Contains(out, "未关联") {
+			t.Errorf("contact list is not in Chinese:\n%s", out)
+		}
 		tm.must("contact", "edit", "li-ming", "--phone", "13800000000", "--email", "li@example.cn", "--channels", "telegram,email", "--role", "official")
 		if out := tm.must("contact", "list"); !strings.Contains(out, "13800000000") {
 			t.Errorf("edit lost: %s", out)

@@ -17,7 +17,7 @@ import (
 func (m *Main) linkCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "link KEY",
-		Short: "issue a one-time code (and deep link) that links a Telegram chat to a contact",
+		Short: "生成一次性关联码和链接，把 Telegram 会话关联到联系人 (issue a one-time code and deep link that links a Telegram chat to a contact)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			cfg, err := m.config()
@@ -33,11 +33,11 @@ func (m *Main) linkCommand() *cobra.Command {
 				return err
 			}
 			bot, why := m.botUsername(c.Context(), cfg)
-			fmt.Fprintf(m.Stdout, "code:    %s\n", lc.Code)
-			fmt.Fprintf(m.Stdout, "expires: %s (single use)\n", lc.ExpiresAt.In(m.loc()).Format(time.RFC3339))
-			fmt.Fprintf(m.Stdout, "link:    https://t.me/%s?start=%s\n", bot, lc.Code)
+			fmt.Fprintf(m.Stdout, "关联码 (code):       %s\n", lc.Code)
+			fmt.Fprintf(m.Stdout, "有效期至 (expires):  %s（一次有效 single use）\n", lc.ExpiresAt.In(m.loc()).Format(time.RFC3339))
+			fmt.Fprintf(m.Stdout, "链接 (link):         https://t.me/%s?start=%s\n", bot, lc.Code)
 			if why != "" {
-				fmt.Fprintf(m.Stdout, "note:    %s; replace <bot> with the bot's username, or send \"/start %s\" to the bot in a private chat\n", why, lc.Code)
+				fmt.Fprintf(m.Stdout, "注意 (note):         %s；请把 <bot> 换成机器人的用户名，或在私聊中向机器人发送 \"/start %s\" (replace <bot> with the bot's username, or send \"/start %s\" to the bot in a private chat)\n", why, lc.Code, lc.Code)
 			}
 			return nil
 		},
@@ -49,7 +49,7 @@ func (m *Main) linkCommand() *cobra.Command {
 // the placeholder "<bot>" and why.
 func (m *Main) botUsername(ctx context.Context, cfg *config.Config) (name, why string) {
 	if cfg.Telegram.Token == "" {
-		return "<bot>", "no telegram.token is configured"
+		return "<bot>", "未配置 telegram.token (no telegram.token is configured)"
 	}
 	type result struct {
 		name string
@@ -69,10 +69,10 @@ func (m *Main) botUsername(ctx context.Context, cfg *config.Config) (name, why s
 	case r := <-done:
 		if r.err != nil {
 			// telegram's errors never contain the token.
-			return "<bot>", "could not ask Telegram for the bot's username (" + r.err.Error() + ")"
+			return "<bot>", "无法向 Telegram 查询机器人用户名 (could not ask Telegram for the bot's username: " + r.err.Error() + ")"
 		}
 		return r.name, ""
 	case <-ctx.Done():
-		return "<bot>", "interrupted before Telegram answered"
+		return "<bot>", "Telegram 应答前已中断 (interrupted before Telegram answered)"
 	}
 }

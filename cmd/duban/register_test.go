@@ -201,7 +201,7 @@ func TestReimportChangesNothing(t *testing.T) {
 func TestDryRunWritesNothing(t *testing.T) {
 	eachBackend(t, func(t *testing.T, tm *testMain) {
 		out := tm.must("import", "--dry-run", examplePath)
-		if !strings.Contains(out, "6 commitment(s)") {
+		if !strings.Contains(out, "试运行，未写入") || !strings.Contains(out, "督办事项 6 项") {
 			t.Fatalf("dry run says %q", out)
 		}
 		if got := tm.must("list", "--format", "json"); strings.TrimSpace(got) != "[]" {

@@ -58,7 +58,7 @@ func TestRemindWaitsOutAOneSecond429(t *testing.T) {
 		enqueue("first")
 		srv.FailNext("sendMessage", 42, telegramtest.TooManyRequests(1))
 		stderr, code := remind()
-		if code != 0 || !strings.Contains(stderr, "sent 1") || strings.Contains(stderr, "pending") {
+		if code != 0 || !strings.Contains(stderr, "已发送 1 条") || strings.Contains(stderr, "待发送") {
 			t.Errorf("exit %d:\n%s", code, stderr)
 		}
 		if got := srv.SentTo(42); len(got) != 1 || got[0].Text != "first" {
@@ -69,7 +69,7 @@ func TestRemindWaitsOutAOneSecond429(t *testing.T) {
 		enqueue("second")
 		srv.FailNext("sendMessage", 42, telegramtest.TooManyRequests(30))
 		stderr, code = remind("--wait", "0s")
-		if code != 0 || !strings.Contains(stderr, "still pending 1") || !strings.Contains(stderr, "sent 0") {
+		if code != 0 || !strings.Contains(stderr, "仍有 1 条待发送") || !strings.Contains(stderr, "已发送 0 条") {
 			t.Errorf("exit %d:\n%s", code, stderr)
 		}
 	})

@@ -91,8 +91,13 @@ func (m *Main) reportCommand() *cobra.Command {
 	var send, partial, rebuild bool
 	c := &cobra.Command{
 		Use:   "report",
-		Short: "the monthly report (default: the month just ended); --send queues it for the supervision chat",
-		Long: `Prints the monthly report of --month (YYYY-MM, default the month just ended), as it
+		Short: "月报（默认上月），--send 排队发往督查群 (the monthly report, default the month just ended; --send queues it for the supervision chat)",
+		Long: `打印 --month 月（YYYY-MM，默认上月）的月报，数据截至该月最后一天 24:00。text、md 和 csv
+默认输出到标准输出，--out 可指定文件；xlsx 和 png 必须用 --out。--send 把文本、xlsx 和 png
+排队发往 telegram.supervision_chat_id，每月一次（由 duban serve 发送）；只用 --send 而不给
+--format 时只打印确认。尚未结束的月份须加 --partial（报告截至现在，并注明）。
+
+Prints the monthly report of --month (YYYY-MM, default the month just ended), as it
 stood at 24:00 on its last day. text, md and csv go to standard output unless --out
 names a file; xlsx and png need --out. --send queues the text, the xlsx and the png
 for telegram.supervision_chat_id once per month (duban serve delivers them); with
@@ -101,14 +106,14 @@ over is refused unless --partial (then the report is as of now, and says so).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if !slices.Contains(report.Formats, format) {
-				return usagef("report: --format: want text, md, csv, xlsx or png, got %q", format)
+				return usagef("--format: 应为 text、md、csv、xlsx 或 png，而非 %q (want text, md, csv, xlsx or png)", format)
 			}
 			if send && partial {
-				return usagef("report: --send 不能与 --partial 同用：月报在月底之后发送 (--send cannot be used with --partial)")
+				return usagef("--send: 不能与 --partial 同用：月报在月底之后发送 (--send cannot be used with --partial)")
 			}
 			render := !send || c.Flags().Changed("format") || out != ""
 			if render && (format == "xlsx" || format == "png") && out == "" {
-				return usagef("report: --format %s needs --out FILE", format)
+				return usagef("--format %s: 须用 --out 指定文件 (needs --out FILE)", format)
 			}
 			cfg, err := m.config()
 			if err != nil {
@@ -117,7 +122,7 @@ over is refused unless --partial (then the report is as of now, and says so).`,
 			mo := report.MonthBefore(m.Now(), cfg.Location)
 			if month != "" {
 				if mo, err = report.ParseMonth(month); err != nil {
-					return usagef("report: --month: %v", err)
+					return usagef("--month: 月份无效 (%v)", err)
 				}
 			}
 			db, err := m.store(c.Context())
@@ -127,22 +132,23 @@ over is refused unless --partial (then the report is as of now, and says so).`,
 			start := time.Now()
 			progress := func(format string, args ...any) {
 				if m.IsTerminal {
-					fmt.Fprintf(m.Stderr, "report %s: %s (%.1fs)\n", mo, fmt.Sprintf(format, args...), time.Since(start).Seconds())
+					fmt.Fprintf(m.Stderr, "月报 (report) %s: %s (%.1fs)\n", mo, fmt.Sprintf(format, args...), time.Since(start).Seconds())
 				}
 			}
 			if send {
-				progress("queueing text, xlsx and png")
+				progress("正在排队文本、xlsx 和 png (queueing text, xlsx and png)")
 				n, err := report.EnqueueMonthly(c.Context(), db, cfg, mo.String())
 				if err != nil {
 					return err
 				}
 				switch {
 				case cfg.Telegram.SupervisionChatID == 0:
-					fmt.Fprintf(m.Stderr, "duban: report %s: telegram.supervision_chat_id is not set; %d message(s) recorded as undeliverable\n", mo, n)
+					fmt.Fprintf(m.Stderr, "duban: telegram.supervision_chat_id: 未设置，%s 月报的 %d 条消息记为无法送达 (not set; report %s: %d message(s) recorded as undeliverable)\n", mo, n, mo, n)
 				case n == 0:
-					fmt.Fprintf(m.Stdout, "report %s: already queued, not queued again\n", mo)
+					fmt.Fprintf(m.Stdout, "%s 月报已排队过，不再重复 (report %s: already queued, not queued again)\n", mo, mo)
 				default:
-					fmt.Fprintf(m.Stdout, "report %s: %d message(s) queued for chat %d\n", mo, n, cfg.Telegram.SupervisionChatID)
+					fmt.Fprintf(m.Stdout, "%s 月报已排队 %d 条消息，发往会话 %d (report %s: %d message(s) queued for chat %d)\n",
+						mo, n, cfg.Telegram.SupervisionChatID, mo, n, cfg.Telegram.SupervisionChatID)
 				}
 				if !render {
 					return nil
@@ -151,25 +157,25 @@ over is refused unless --partial (then the report is as of now, and says so).`,
 			opts := report.OptionsFor(cfg, mo)
 			opts.Logger = m.log()
 			opts.Now, opts.Partial, opts.Rebuild = m.Now(), partial, rebuild
-			progress("counting")
+			progress("正在统计 (counting)")
 			r, err := report.Build(c.Context(), db, opts)
 			if err != nil {
 				return err
 			}
-			progress("writing %s", format)
+			progress("正在生成 %s (writing %s)", format, format)
 			if err := m.writeReport(c, r, format, out); err != nil {
 				return err
 			}
-			progress("done")
+			progress("完成 (done)")
 			return nil
 		},
 	}
-	c.Flags().StringVar(&month, "month", "", "the month, YYYY-MM (default: the month just ended)")
-	c.Flags().StringVar(&format, "format", "text", "text, md, csv, xlsx or png")
-	c.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output (required for xlsx and png)")
-	c.Flags().BoolVar(&partial, "partial", false, "a month not yet over: the figures so far, titled 截至 now")
-	c.Flags().BoolVar(&rebuild, "rebuild", false, "recount a past month instead of reading its month-end snapshot")
-	c.Flags().BoolVar(&send, "send", false, "queue the text, xlsx and png for the supervision chat (once per month)")
+	c.Flags().StringVar(&month, "month", "", "月份 YYYY-MM，默认上月 (the month, YYYY-MM; default: the month just ended)")
+	c.Flags().StringVar(&format, "format", "text", "输出格式：text、md、csv、xlsx 或 png (text, md, csv, xlsx or png)")
+	c.Flags().StringVar(&out, "out", "", "写入文件而非标准输出，xlsx 和 png 必须指定 (write to FILE instead of standard output; required for xlsx and png)")
+	c.Flags().BoolVar(&partial, "partial", false, "尚未结束的月份：统计截至现在，标题注明“截至” (a month not yet over: the figures so far, titled 截至 now)")
+	c.Flags().BoolVar(&rebuild, "rebuild", false, "重新统计过去的月份，不读月末快照 (recount a past month instead of reading its month-end snapshot)")
+	c.Flags().BoolVar(&send, "send", false, "把文本、xlsx 和 png 排队发往督查群，每月一次 (queue the text, xlsx and png for the supervision chat, once per month)")
 	return c
 }
 
@@ -180,7 +186,7 @@ func (m *Main) writeReport(c *cobra.Command, r *report.Report, format, out strin
 	if out != "" {
 		var err error
 		if f, err = os.Create(out); err != nil {
-			return usagef("report: --out: %v", err)
+			return usagef("--out: 无法创建文件 (%v)", err)
 		}
 		defer f.Close()
 		w = f

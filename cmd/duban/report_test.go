@@ -81,10 +81,10 @@ func TestReportCommand(t *testing.T) {
 	t.Run("--send queues the month's report once", func(t *testing.T) {
 		tm.env["DUBAN_TELEGRAM_SUPERVISION_CHAT_ID"] = "-100500"
 		defer delete(tm.env, "DUBAN_TELEGRAM_SUPERVISION_CHAT_ID")
-		if out := tm.must("report", "--send"); !strings.Contains(out, "report 2024-07: 3 message(s) queued for chat -100500") {
+		if out := tm.must("report", "--send"); !strings.Contains(out, "2024-07 月报已排队 3 条消息，发往会话 -100500") {
 			t.Errorf("first --send: %q", out)
 		}
-		if out := tm.must("report", "--send", "--month", "2024-07"); !strings.Contains(out, "already queued") {
+		if out := tm.must("report", "--send", "--month", "2024-07"); !strings.Contains(out, "2024-07 月报已排队过，不再重复") {
 			t.Errorf("second --send: %q", out)
 		}
 	})

@@ -17,7 +17,7 @@ import (
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, usagef("invalid id %q: want a commitment number like 12 or #12", s)
+		return 0, usagef("编号 %q 无效，应为事项编号，如 12 或 #12 (invalid id: want a commitment number like 12 or #12)", s)
 	}
 	return id, nil
 }
@@ -26,7 +26,7 @@ func (m *Main) showCommand() *cobra.Command {
 	var format string
 	c := &cobra.Command{
 		Use:   "show ID",
-		Short: "one commitment with its history",
+		Short: "查看一项督办事项及其办理记录 (one commitment with its history)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
@@ -34,7 +34,7 @@ func (m *Main) showCommand() *cobra.Command {
 				return err
 			}
 			if format != "text" && format != "json" {
-				return usagef("--format: want text or json, got %q", format)
+				return usagef("--format: 应为 text 或 json，而非 %q (want text or json)", format)
 			}
 			db, err := m.store(c.Context())
 			if err != nil {
@@ -69,7 +69,7 @@ func (m *Main) showCommand() *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().StringVar(&format, "format", "text", "text or json")
+	c.Flags().StringVar(&format, "format", "text", "输出格式：text 或 json (text or json)")
 	return c
 }
 
@@ -168,46 +168,46 @@ func (m *Main) addCommand() *cobra.Command {
 	var newUnit bool
 	c := &cobra.Command{
 		Use:   "add",
-		Short: "add one commitment",
+		Short: "新增一项督办事项 (add one commitment)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			n := storeNew(title, unit, source, category, key, detail, owners)
 			if due != "" {
 				d, err := domain.ParseDate(due)
 				if err != nil {
-					return usagef("--due: %v", err)
+					return usagef("--due: 日期无效 (%v)", err)
 				}
 				n.Due = d
 			}
 			if precision != "" {
 				p, err := domain.ParsePrecision(precision)
 				if err != nil {
-					return usagef("--precision: %v", err)
+					return usagef("--precision: 精度无效 (%v)", err)
 				}
 				n.DuePrecision = p
 			}
 			if n.Due.IsZero() && n.DuePrecision != "" && n.DuePrecision != domain.POngoing {
-				return usagef("--due: missing (or --precision ongoing)")
+				return usagef("--due: 缺少期限（或用 --precision ongoing） (missing, or --precision ongoing)")
 			}
 			if n.Due.IsZero() && precision == "" {
-				return usagef("--due: missing (use --precision ongoing for an item with no due date)")
+				return usagef("--due: 缺少期限；常态化事项请用 --precision ongoing (missing: use --precision ongoing for an item with no due date)")
 			}
 			if category != "" && !contains(domain.Categories, category) {
-				return usagef("--category: unknown category %q: want one of %s", category, strings.Join(domain.Categories, ", "))
+				return usagef("--category: 未知类别 %q，应为 %s 之一 (unknown category)", category, strings.Join(domain.Categories, ", "))
 			}
 			if strength != "" && strength != "firm" && strength != "aim" {
-				return usagef("--strength: want firm or aim, got %q", strength)
+				return usagef("--strength: 应为 firm（硬性）或 aim（争取），而非 %q (want firm or aim)", strength)
 			}
 			n.Strength = domain.Strength(strength)
 			if err := domain.DueFits(n.Due, n.DuePrecision); err != nil {
-				return usagef("--due: %s", domain.ErrorMessage(err))
+				return usagef("--due: 期限与精度不符 (%s)", domain.ErrorMessage(err))
 			}
 			for _, t := range []struct {
 				flag, v string
 				max     int
 			}{{"--title", title, textenc.MaxTitle}, {"--detail", detail, textenc.MaxNote}} {
 				if err := textenc.Check(t.v, t.max); err != nil {
-					return usagef("%s: %v", t.flag, err)
+					return usagef("%s: 文字不合要求 (%v)", t.flag, err)
 				}
 			}
 			db, err := m.store(c.Context())
@@ -221,22 +221,22 @@ func (m *Main) addCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "#%d %s\n", id, n.Title)
+			fmt.Fprintf(m.Stdout, "#%d %s：已新增 (added)\n", id, n.Title)
 			return nil
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&title, "title", "", "what was promised")
-	f.StringVar(&unit, "unit", "", "responsible unit")
-	f.StringSliceVar(&owners, "owner", nil, "owner contact key (repeat or comma-separate)")
-	f.StringVar(&due, "due", "", "due date YYYY-MM-DD")
-	f.StringVar(&precision, "precision", "", "day, month, quarter, year or ongoing")
-	f.StringVar(&source, "source", "", "source key")
-	f.StringVar(&category, "category", "", strings.Join(domain.Categories, ", "))
-	f.StringVar(&key, "key", "", "stable key (default c-ID)")
-	f.StringVar(&detail, "detail", "", "detail")
-	f.StringVar(&strength, "strength", "", "firm or aim")
-	f.BoolVar(&newUnit, "new-unit", false, "create --unit if it does not exist (without it an unknown unit is refused: a typo must not become a unit)")
+	f.StringVar(&title, "title", "", "承诺事项 (what was promised)")
+	f.StringVar(&unit, "unit", "", "承办单位 (responsible unit)")
+	f.StringSliceVar(&owners, "owner", nil, "责任人联系人标识或姓名（可重复或逗号分隔） (owner contact key or name; repeat or comma-separate)")
+	f.StringVar(&due, "due", "", "期限 YYYY-MM-DD (due date)")
+	f.StringVar(&precision, "precision", "", "期限精度：day、month、quarter、year 或 ongoing（日、月、季度、年、常态化） (due precision)")
+	f.StringVar(&source, "source", "", "来源标识 (source key)")
+	f.StringVar(&category, "category", "", "类别："+strings.Join(domain.Categories, ", ")+" (category)")
+	f.StringVar(&key, "key", "", "固定标识，默认 c-编号 (stable key, default c-ID)")
+	f.StringVar(&detail, "detail", "", "说明 (detail)")
+	f.StringVar(&strength, "strength", "", "承诺力度：firm（硬性）或 aim（争取） (firm or aim)")
+	f.BoolVar(&newUnit, "new-unit", false, "--unit 不存在时新建该单位；不加此参数时未知单位会被拒绝，以免笔误成了新单位 (create --unit if it does not exist; without it an unknown unit is refused: a typo must not become a unit)")
 	return c
 }
 

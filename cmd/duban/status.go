@@ -56,7 +56,7 @@ func (m *Main) actor(ctx context.Context, as string) (workflow.Actor, error) {
 	}
 	ct, err := db.Contact(ctx, as)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return a, usagef("--as: unknown contact %q", as)
+		return a, usagef("--as: 没有这个联系人 %q (unknown contact)", as)
 	}
 	if err != nil {
 		return a, err
@@ -70,7 +70,7 @@ func (m *Main) statusCommands() []*cobra.Command {
 	var as, note, reason string
 	var evidence []string
 	withAs := func(c *cobra.Command) *cobra.Command {
-		c.Flags().StringVar(&as, "as", "", "act as this contact, under the same rules as in chat")
+		c.Flags().StringVar(&as, "as", "", "以该联系人身份操作，规则与机器人对话相同 (act as this contact, under the same rules as in chat)")
 		return c
 	}
 	// run resolves the workflow and the actor, then runs one use case on id.
@@ -92,55 +92,55 @@ func (m *Main) statusCommands() []*cobra.Command {
 			return err
 		}
 		cm := o.Commitment
-		fmt.Fprintf(m.Stdout, "#%d %s: %s（%s %s, %d%%）\n", cm.ID, cm.Title, what,
-			domain.StatusName(cm.Status, "zh"), domain.StatusName(cm.Status, "en"), cm.Progress)
+		fmt.Fprintf(m.Stdout, "#%d %s：%s；当前%s，进度 %d%% (now %s, %d%%)\n", cm.ID, cm.Title, what,
+			domain.StatusName(cm.Status, "zh"), cm.Progress, domain.StatusName(cm.Status, "en"), cm.Progress)
 		return nil
 	}
 
 	progress := withAs(&cobra.Command{
 		Use:   "progress ID PCT",
-		Short: "record progress (0-100)",
+		Short: "报送进度（0-100） (record progress, 0-100)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			pct, err := strconv.Atoi(args[1])
 			if err != nil || pct < 0 || pct > 100 {
-				return usagef("invalid percent %q: want a whole number 0-100", args[1])
+				return usagef("进度 %q 无效，应为 0-100 的整数 (invalid percent: want a whole number 0-100)", args[1])
 			}
 			ev, err := evidencePaths(evidence)
 			if err != nil {
 				return err
 			}
-			return run(c, args[0], fmt.Sprintf("进度 %d%% progress", pct), func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
+			return run(c, args[0], fmt.Sprintf("已报送进度 %d%% (progress recorded)", pct), func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
 				return wf.Progress(c.Context(), a, id, pct, note, ev)
 			})
 		},
 	})
-	progress.Flags().StringVar(&note, "note", "", "what was done")
-	progress.Flags().StringSliceVar(&evidence, "evidence", nil, "evidence file (repeatable)")
+	progress.Flags().StringVar(&note, "note", "", "办理情况 (what was done)")
+	progress.Flags().StringSliceVar(&evidence, "evidence", nil, "佐证材料文件（可重复） (evidence file, repeatable)")
 
 	done := withAs(&cobra.Command{
 		Use:   "done ID",
-		Short: "mark done (owner)",
+		Short: "标记完成（责任人） (mark done, owner)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			ev, err := evidencePaths(evidence)
 			if err != nil {
 				return err
 			}
-			return run(c, args[0], "已完成 done", func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
+			return run(c, args[0], "已完成 (done)", func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
 				return wf.Done(c.Context(), a, id, note, ev)
 			})
 		},
 	})
-	done.Flags().StringVar(&note, "note", "", "what was done")
-	done.Flags().StringSliceVar(&evidence, "evidence", nil, "evidence file (repeatable)")
+	done.Flags().StringVar(&note, "note", "", "办理情况 (what was done)")
+	done.Flags().StringSliceVar(&evidence, "evidence", nil, "佐证材料文件（可重复） (evidence file, repeatable)")
 
 	verify := withAs(&cobra.Command{
 		Use:   "verify ID",
-		Short: "close a done item (销号, supervisor)",
+		Short: "销号（督查室） (close a done item, supervisor)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return run(c, args[0], "已销号 verified", func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
+			return run(c, args[0], "已销号 (verified)", func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
 				return wf.Verify(c.Context(), a, id)
 			})
 		},
@@ -152,65 +152,66 @@ func (m *Main) statusCommands() []*cobra.Command {
 			Args:  cobra.ExactArgs(1),
 			RunE: func(c *cobra.Command, args []string) error {
 				if strings.TrimSpace(reason) == "" {
-					return usagef("--reason: missing")
+					return usagef("--reason: 缺少理由 (missing)")
 				}
 				return run(c, args[0], what, func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
 					return fn(c.Context(), wf, a, id, reason)
 				})
 			},
 		})
-		cmd.Flags().StringVar(&reason, "reason", "", "why (required)")
+		cmd.Flags().StringVar(&reason, "reason", "", "理由（必填） (why, required)")
 		return cmd
 	}
-	reopen := withReason("reopen ID", "send a done item back (退回, supervisor, with --reason)", "已退回 sent back",
+	reopen := withReason("reopen ID", "退回已完成事项（督查室，须 --reason） (send a done item back, supervisor, with --reason)", "已退回 (sent back)",
 		func(ctx context.Context, wf *workflow.Service, a workflow.Actor, id int64, reason string) (*workflow.Outcome, error) {
 			return wf.Reopen(ctx, a, id, reason)
 		})
-	cancel := withReason("cancel ID", "cancel (撤销, supervisor, with --reason)", "已撤销 cancelled",
+	cancel := withReason("cancel ID", "撤销事项（督查室，须 --reason） (cancel, supervisor, with --reason)", "已撤销 (cancelled)",
 		func(ctx context.Context, wf *workflow.Service, a workflow.Actor, id int64, reason string) (*workflow.Outcome, error) {
 			return wf.Cancel(ctx, a, id, reason)
 		})
 
 	extend := withAs(&cobra.Command{
 		Use:   "extend ID DATE",
-		Short: "file an extension request (with --reason)",
+		Short: "申请延期（须 --reason） (file an extension request, with --reason)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			d, err := domain.ParseDate(args[1])
 			if err != nil {
-				return usagef("%v", err)
+				return usagef("DATE: 日期无效 (%v)", err)
 			}
 			if strings.TrimSpace(reason) == "" {
-				return usagef("--reason: missing")
+				return usagef("--reason: 缺少理由 (missing)")
 			}
-			return run(c, args[0], "延期申请 extension to "+d.String()+" requested", func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
+			return run(c, args[0], "已申请延期至 "+d.String()+" (extension to "+d.String()+" requested)", func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
 				return wf.RequestExtension(c.Context(), a, id, d, reason)
 			})
 		},
 	})
-	extend.Flags().StringVar(&reason, "reason", "", "why (required)")
-	decide := func(use string, approve bool) *cobra.Command {
+	extend.Flags().StringVar(&reason, "reason", "", "理由（必填） (why, required)")
+	decide := func(use, short string, approve bool) *cobra.Command {
 		cmd := withAs(&cobra.Command{
 			Use:   use + " ID",
-			Short: use + " the pending extension request (supervisor; reject needs --reason)",
+			Short: short,
 			Args:  cobra.ExactArgs(1),
 			RunE: func(c *cobra.Command, args []string) error {
 				if !approve && strings.TrimSpace(reason) == "" {
-					return usagef("--reason: missing")
+					return usagef("--reason: 缺少理由 (missing)")
 				}
-				what := "延期已批准 extension approved"
+				what := "延期已批准 (extension approved)"
 				if !approve {
-					what = "延期已驳回 extension rejected"
+					what = "延期未批准 (extension rejected)"
 				}
 				return run(c, args[0], what, func(wf *workflow.Service, a workflow.Actor, id int64) (*workflow.Outcome, error) {
 					return wf.DecidePending(c.Context(), a, id, approve, reason)
 				})
 			},
 		})
-		cmd.Flags().StringVar(&reason, "reason", "", "why")
+		cmd.Flags().StringVar(&reason, "reason", "", "理由 (why)")
 		return cmd
 	}
-	return []*cobra.Command{progress, done, verify, reopen, cancel, extend, decide("approve", true), decide("reject", false),
+	return []*cobra.Command{progress, done, verify, reopen, cancel, extend, decide("approve", "批准待审批的延期申请（督查室） (approve the pending extension request, supervisor)", true),
+		decide("reject", "不批准待审批的延期申请（督查室，须 --reason） (reject the pending extension request, supervisor, with --reason)", false),
 		m.reassignCommand(), m.pendingCommand()}
 }
 
@@ -220,11 +221,11 @@ func (m *Main) reassignCommand() *cobra.Command {
 	var from, to, as string
 	c := &cobra.Command{
 		Use:   "reassign --from KEY --to KEY2",
-		Short: "move a contact's open items to another contact (转办, supervisor)",
+		Short: "转办：把联系人未办结的事项交给另一联系人（督查室） (move a contact's open items to another contact, supervisor)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if from == "" || to == "" {
-				return usagef("reassign: --from and --to are required")
+				return usagef("--from, --to: 两者都必须给出 (both are required)")
 			}
 			wf, err := m.workflow(c.Context())
 			if err != nil {
@@ -238,13 +239,13 @@ func (m *Main) reassignCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "已转办 %d 项 reassigned %d item(s): %s → %s\n", n, n, from, to)
+			fmt.Fprintf(m.Stdout, "已转办 %d 项：%s → %s (reassigned %d item(s))\n", n, from, to, n)
 			return nil
 		},
 	}
-	c.Flags().StringVar(&from, "from", "", "contact key of the old owner")
-	c.Flags().StringVar(&to, "to", "", "contact key of the new owner")
-	c.Flags().StringVar(&as, "as", "", "act as this contact")
+	c.Flags().StringVar(&from, "from", "", "原责任人的联系人标识 (contact key of the old owner)")
+	c.Flags().StringVar(&to, "to", "", "新责任人的联系人标识 (contact key of the new owner)")
+	c.Flags().StringVar(&as, "as", "", "以该联系人身份操作 (act as this contact)")
 	return c
 }
 
@@ -254,7 +255,7 @@ func (m *Main) pendingCommand() *cobra.Command {
 	var as string
 	c := &cobra.Command{
 		Use:   "pending",
-		Short: "done items awaiting verification and pending extensions (待核销)",
+		Short: "待销号事项和待审批的延期申请 (done items awaiting verification and pending extensions)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			wf, err := m.workflow(c.Context())
@@ -269,20 +270,20 @@ func (m *Main) pendingCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "待销号 awaiting verification: %d\n", len(p.Done))
+			fmt.Fprintf(m.Stdout, "待销号 (awaiting verification): %d\n", len(p.Done))
 			for _, d := range p.Done {
-				fmt.Fprintf(m.Stdout, "  #%d %s · %s · %s · %d 天 days\n", d.Commitment.ID, d.Commitment.Title, d.By,
+				fmt.Fprintf(m.Stdout, "  #%d %s · %s · %s · %d 天 (days)\n", d.Commitment.ID, d.Commitment.Title, d.By,
 					d.DoneAt.In(m.loc()).Format(time.DateOnly), d.Days)
 			}
-			fmt.Fprintf(m.Stdout, "待审批延期 pending extensions: %d\n", len(p.Extensions))
+			fmt.Fprintf(m.Stdout, "待审批延期 (pending extensions): %d\n", len(p.Extensions))
 			for _, e := range p.Extensions {
-				fmt.Fprintf(m.Stdout, "  #%d %s · %s · %s → %s · %d 天 days\n", e.Commitment.ID, e.Commitment.Title, e.Requester,
+				fmt.Fprintf(m.Stdout, "  #%d %s · %s · %s → %s · %d 天 (days)\n", e.Commitment.ID, e.Commitment.Title, e.Requester,
 					e.Extension.OldDue, e.Extension.RequestedDue, e.Days)
 			}
 			return nil
 		},
 	}
-	c.Flags().StringVar(&as, "as", "", "act as this contact")
+	c.Flags().StringVar(&as, "as", "", "以该联系人身份操作 (act as this contact)")
 	return c
 }
 
@@ -292,7 +293,7 @@ func evidencePaths(files []string) ([]string, error) {
 	var out []string
 	for _, f := range files {
 		if _, err := os.Stat(f); err != nil {
-			return nil, usagef("--evidence: %v", err)
+			return nil, usagef("--evidence: 无法读取文件 (%v)", err)
 		}
 		abs, err := filepath.Abs(f)
 		if err != nil {

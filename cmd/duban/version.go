@@ -14,7 +14,7 @@ var version = "dev"
 func (m *Main) versionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "print version, commit and Go version",
+		Short: "显示版本、提交和 Go 版本 (print version, commit and Go version)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			commit := "unknown"

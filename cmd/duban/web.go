@@ -36,7 +36,7 @@ func (m *Main) webLinks(ctx context.Context) (*config.Config, *store.DB, *web.Li
 		return nil, nil, nil, err
 	}
 	if cfg.Web.BaseURL == "" {
-		return nil, nil, nil, usagef("web.base_url is not set (DUBAN_WEB_BASE_URL): the workspace's public address is needed to make a link")
+		return nil, nil, nil, usagef("web.base_url: 未设置（DUBAN_WEB_BASE_URL），生成链接需要工作台的公网地址 (web.base_url is not set: the workspace's public address is needed to make a link)")
 	}
 	db, err := m.store(ctx)
 	if err != nil {

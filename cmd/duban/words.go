@@ -2,7 +2,8 @@ package main
 
 // The command line speaks the configured language (SPEC §7 `language`,
 // zh by default): table headers, the labels of `show` and the values in
-// them. JSON and CSV keep the machine names, which scripts read. The words
+// them. Help and one-line messages are Chinese first with the English in
+// parentheses, whatever the language. JSON and CSV keep the machine names, which scripts read. The words
 // for statuses, lights and kinds are the domain's; these are only the
 // command line's own labels.
 
@@ -46,6 +47,14 @@ var cliWords = map[string][2]string{
 	"ev.status":     {"状态 %s → %s", "status %s → %s"},
 	"ev.extension":  {"延期 %s → %s，%s", "extension %s → %s, %s"},
 	"ev.sent":       {"已发送%s", "sent %s"},
+
+	"contact.key":         {"标识", "KEY"},
+	"contact.name":        {"姓名", "NAME"},
+	"contact.role":        {"角色", "ROLE"},
+	"contact.phone":       {"电话", "PHONE"},
+	"contact.telegram":    {"Telegram", "TELEGRAM"},
+	"contact.unlinked":    {"未关联", "not linked"},
+	"contact.unreachable": {"无法送达", "unreachable"},
 
 	"prec.day":     {"日", "day"},
 	"prec.month":   {"月", "month"},
