@@ -79,11 +79,11 @@ func TestComparisonsAcrossMonths(t *testing.T) {
 				}
 			}
 			text := string(render(t, r, "text"))
-			want := "在办 " + itoa(r.Total.Cur.Open) + " 项（较上月 " + delta(r.Total.Cur.Open, prev.Total.Cur.Open) + "）"
+			want := "在办 " + itoa(r.Total.Cur.Open) + " 项（较上月 " + Delta(r.Total.Cur.Open, prev.Total.Cur.Open) + "）"
 			if !strings.Contains(text, want) {
 				t.Errorf("%s: text lacks %q:\n%s", months[i], want, text)
 			}
-			want = "红灯 " + itoa(r.Total.Cur.Red) + " 项（较上月 " + delta(r.Total.Cur.Red, prev.Total.Cur.Red)
+			want = "红灯 " + itoa(r.Total.Cur.Red) + " 项（较上月 " + Delta(r.Total.Cur.Red, prev.Total.Cur.Red)
 			if !strings.Contains(text, want) {
 				t.Errorf("%s: text lacks %q:\n%s", months[i], want, text)
 			}

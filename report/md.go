@@ -31,18 +31,18 @@ func (r *Report) WriteMarkdown(ctx context.Context, out io.Writer) error {
 	pr, pok := p.OnTimeRate()
 	sr, sok := r.Total.SatisfactionRate()
 	table(b, []string{w.pick("指标", "Figure"), w.pick("本月", "This month"), w.pick("上月", "Last month"), w.pick("变化", "Change")}, [][]string{
-		{w.pick("承诺事项", "Commitments"), itoa(t.Items), itoa(p.Items), delta(t.Items, p.Items)},
-		{w.pick("在办", "Open"), itoa(t.Open), itoa(p.Open), delta(t.Open, p.Open)},
-		{w.pick("红灯（逾期）", "Red (overdue)"), itoa(t.Red), itoa(p.Red), delta(t.Red, p.Red)},
+		{w.pick("承诺事项", "Commitments"), itoa(t.Items), itoa(p.Items), Delta(t.Items, p.Items)},
+		{w.pick("在办", "Open"), itoa(t.Open), itoa(p.Open), Delta(t.Open, p.Open)},
+		{w.pick("红灯（逾期）", "Red (overdue)"), itoa(t.Red), itoa(p.Red), Delta(t.Red, p.Red)},
 		{w.pick("本月新增红灯", "Newly red"), itoa(t.NewlyRed), "", ""},
 		{w.pick("黄灯", "Yellow"), itoa(t.Yellow), "", ""},
 		{w.pick("绿灯", "Green"), itoa(t.Green), "", ""},
 		{w.pick("最长逾期（天）", "Longest overdue (days)"), itoa(t.MaxDaysOverdue), "", ""},
-		{w.pick("完成", "Done"), itoa(t.Done), itoa(p.Done), delta(t.Done, p.Done)},
-		{w.pick("销号", "Verified"), itoa(t.Verified), itoa(p.Verified), delta(t.Verified, p.Verified)},
-		{w.pick("办成率（按期完成/到期）", "On-time completion (done on time / due)"), fmt.Sprintf("%s (%d/%d)", rate(cr, cok), t.OnTime, t.DueByEnd), fmt.Sprintf("%s (%d/%d)", rate(pr, pok), p.OnTime, p.DueByEnd), ""},
-		{w.pick("满意率（代表评价）", "Deputies' satisfaction"), fmt.Sprintf("%s (%d/%d)", rate(sr, sok), r.Total.Satisfied, r.Total.Rated), "", ""},
-		{w.pick("批准延期（其中逾期申请）", "Extensions granted (filed late)"), fmt.Sprintf("%d (%d)", t.Extensions, t.LateExtensions), fmt.Sprintf("%d (%d)", p.Extensions, p.LateExtensions), delta(t.Extensions, p.Extensions)},
+		{w.pick("完成", "Done"), itoa(t.Done), itoa(p.Done), Delta(t.Done, p.Done)},
+		{w.pick("销号", "Verified"), itoa(t.Verified), itoa(p.Verified), Delta(t.Verified, p.Verified)},
+		{w.pick("办成率（按期完成/到期）", "On-time completion (done on time / due)"), fmt.Sprintf("%s (%d/%d)", Rate(cr, cok), t.OnTime, t.DueByEnd), fmt.Sprintf("%s (%d/%d)", Rate(pr, pok), p.OnTime, p.DueByEnd), ""},
+		{w.pick("满意率（代表评价）", "Deputies' satisfaction"), fmt.Sprintf("%s (%d/%d)", Rate(sr, sok), r.Total.Satisfied, r.Total.Rated), "", ""},
+		{w.pick("批准延期（其中逾期申请）", "Extensions granted (filed late)"), fmt.Sprintf("%d (%d)", t.Extensions, t.LateExtensions), fmt.Sprintf("%d (%d)", p.Extensions, p.LateExtensions), Delta(t.Extensions, p.Extensions)},
 		{w.pick("联系不上的责任人", "Unreachable owners"), itoa(r.Total.Unreachable), "", ""},
 	})
 
@@ -120,8 +120,8 @@ func unitRow(w words, u Stats) []string {
 	cr, cok := c.OnTimeRate()
 	pr, pok := p.OnTimeRate()
 	sr, sok := u.SatisfactionRate()
-	return []string{w.unit(u.Name), itoa(c.Items), itoa(c.Open), itoa(c.Red), delta(c.Red, p.Red), itoa(c.Yellow), itoa(c.Green),
-		itoa(c.MaxDaysOverdue), itoa(c.NewlyRed), itoa(c.Done), itoa(c.Verified), rate(cr, cok), rate(pr, pok), rate(sr, sok),
+	return []string{w.unit(u.Name), itoa(c.Items), itoa(c.Open), itoa(c.Red), Delta(c.Red, p.Red), itoa(c.Yellow), itoa(c.Green),
+		itoa(c.MaxDaysOverdue), itoa(c.NewlyRed), itoa(c.Done), itoa(c.Verified), Rate(cr, cok), Rate(pr, pok), Rate(sr, sok),
 		itoa(c.Extensions), itoa(c.LateExtensions), itoa(u.Unreachable)}
 }
 
@@ -133,8 +133,8 @@ func classHeader(w words) []string {
 
 func classRow(w words, c ClassStats) []string {
 	cr, cok := c.Cur.OnTimeRate()
-	return []string{w.class(c.Class), itoa(c.Cur.Items), itoa(c.Cur.Open), itoa(c.Cur.Red), delta(c.Cur.Red, c.Prev.Red),
-		itoa(c.Cur.Closed), itoa(c.Cur.Done), rate(cr, cok), itoa(c.Cur.Extensions)}
+	return []string{w.class(c.Class), itoa(c.Cur.Items), itoa(c.Cur.Open), itoa(c.Cur.Red), Delta(c.Cur.Red, c.Prev.Red),
+		itoa(c.Cur.Closed), itoa(c.Cur.Done), Rate(cr, cok), itoa(c.Cur.Extensions)}
 }
 
 // table writes a Markdown table and a blank line.

@@ -79,22 +79,22 @@ func (r *Report) text(lim textLimits) string {
 		line("%s", w.pick("本月无承诺事项。", "No commitments this month."))
 	}
 	if w.zh {
-		line("【总体】承诺事项 %d 项，在办 %d 项（较上月 %s）", t.Items, t.Open, delta(t.Open, p.Open))
-		line("红灯 %d 项（较上月 %s，本月新增 %d），黄灯 %d，绿灯 %d%s", t.Red, delta(t.Red, p.Red), t.NewlyRed, t.Yellow, t.Green, w.longest(t.MaxDaysOverdue, "；"))
+		line("【总体】承诺事项 %d 项，在办 %d 项（较上月 %s）", t.Items, t.Open, Delta(t.Open, p.Open))
+		line("红灯 %d 项（较上月 %s，本月新增 %d），黄灯 %d，绿灯 %d%s", t.Red, Delta(t.Red, p.Red), t.NewlyRed, t.Yellow, t.Green, w.longest(t.MaxDaysOverdue, "；"))
 		line("本月完成 %d 项、销号 %d 项（上月完成 %d、销号 %d）", t.Done, t.Verified, p.Done, p.Verified)
 		cr, cok := t.OnTimeRate()
 		pr, pok := p.OnTimeRate()
 		sr, sok := r.Total.SatisfactionRate()
-		line("办成率 %s（按期完成 %d/%d，上月 %s）；满意率 %s（满意 %d/%d 件）", rate(cr, cok), t.OnTime, t.DueByEnd, rate(pr, pok), rate(sr, sok), r.Total.Satisfied, r.Total.Rated)
+		line("办成率 %s（按期完成 %d/%d，上月 %s）；满意率 %s（满意 %d/%d 件）", Rate(cr, cok), t.OnTime, t.DueByEnd, Rate(pr, pok), Rate(sr, sok), r.Total.Satisfied, r.Total.Rated)
 		line("本月批准延期 %d 项（其中逾期申请 %d 项）；联系不上的责任人 %d 人", t.Extensions, t.LateExtensions, r.Total.Unreachable)
 	} else {
-		line("OVERALL: %d commitments, %d open (%s on last month)", t.Items, t.Open, delta(t.Open, p.Open))
-		line("Red %d (%s on last month, %d newly red), yellow %d, green %d%s", t.Red, delta(t.Red, p.Red), t.NewlyRed, t.Yellow, t.Green, w.longest(t.MaxDaysOverdue, "; "))
+		line("OVERALL: %d commitments, %d open (%s on last month)", t.Items, t.Open, Delta(t.Open, p.Open))
+		line("Red %d (%s on last month, %d newly red), yellow %d, green %d%s", t.Red, Delta(t.Red, p.Red), t.NewlyRed, t.Yellow, t.Green, w.longest(t.MaxDaysOverdue, "; "))
 		line("Done this month %d, verified %d (last month: %d done, %d verified)", t.Done, t.Verified, p.Done, p.Verified)
 		cr, cok := t.OnTimeRate()
 		pr, pok := p.OnTimeRate()
 		sr, sok := r.Total.SatisfactionRate()
-		line("On-time completion %s (%d of %d done by the due date; last month %s); deputies' satisfaction %s (%d of %d sources)", rate(cr, cok), t.OnTime, t.DueByEnd, rate(pr, pok), rate(sr, sok), r.Total.Satisfied, r.Total.Rated)
+		line("On-time completion %s (%d of %d done by the due date; last month %s); deputies' satisfaction %s (%d of %d sources)", Rate(cr, cok), t.OnTime, t.DueByEnd, Rate(pr, pok), Rate(sr, sok), r.Total.Satisfied, r.Total.Rated)
 		line("Extensions granted %d (%d filed late); unreachable owners %d", t.Extensions, t.LateExtensions, r.Total.Unreachable)
 	}
 	if len(r.Units) > 0 && lim.units > 0 {
@@ -118,8 +118,8 @@ func (r *Report) text(lim textLimits) string {
 			}
 			cr, ok := c.Cur.OnTimeRate()
 			line("%s", w.pick(
-				fmt.Sprintf("%s：%d 项，在办 %d，红灯 %d（%s），完成/销号 %d，办成率 %s", w.class(c.Class), c.Cur.Items, c.Cur.Open, c.Cur.Red, delta(c.Cur.Red, c.Prev.Red), c.Cur.Closed, rate(cr, ok)),
-				fmt.Sprintf("%s: %d commitments, %d open, %d red (%s), %d done or verified, on time %s", w.class(c.Class), c.Cur.Items, c.Cur.Open, c.Cur.Red, delta(c.Cur.Red, c.Prev.Red), c.Cur.Closed, rate(cr, ok))))
+				fmt.Sprintf("%s：%d 项，在办 %d，红灯 %d（%s），完成/销号 %d，办成率 %s", w.class(c.Class), c.Cur.Items, c.Cur.Open, c.Cur.Red, Delta(c.Cur.Red, c.Prev.Red), c.Cur.Closed, Rate(cr, ok)),
+				fmt.Sprintf("%s: %d commitments, %d open, %d red (%s), %d done or verified, on time %s", w.class(c.Class), c.Cur.Items, c.Cur.Open, c.Cur.Red, Delta(c.Cur.Red, c.Prev.Red), c.Cur.Closed, Rate(cr, ok))))
 		}
 	}
 	if t.Red > 0 {
@@ -163,7 +163,7 @@ func (r *Report) unitLine(w words, u Stats) string {
 			extra += fmt.Sprintf("，联系不上 %d 人", u.Unreachable)
 		}
 		return fmt.Sprintf("%s：在办 %d，红 %d（%s），黄 %d，绿 %d%s，新增红 %d，完成 %d，销号 %d，办成率 %s，满意率 %s%s",
-			clip(w.unit(u.Name), 30), c.Open, c.Red, delta(c.Red, p.Red), c.Yellow, c.Green, w.longest(c.MaxDaysOverdue, "，"), c.NewlyRed, c.Done, c.Verified, rate(cr, cok), rate(sr, sok), extra)
+			clip(w.unit(u.Name), 30), c.Open, c.Red, Delta(c.Red, p.Red), c.Yellow, c.Green, w.longest(c.MaxDaysOverdue, "，"), c.NewlyRed, c.Done, c.Verified, Rate(cr, cok), Rate(sr, sok), extra)
 	}
 	if c.Extensions > 0 {
 		extra += fmt.Sprintf(", %d extended (%d late)", c.Extensions, c.LateExtensions)
@@ -172,7 +172,7 @@ func (r *Report) unitLine(w words, u Stats) string {
 		extra += fmt.Sprintf(", %d unreachable", u.Unreachable)
 	}
 	return fmt.Sprintf("%s: %d open, red %d (%s), yellow %d, green %d%s, %d newly red, %d done, %d verified, on time %s, satisfaction %s%s",
-		clip(w.unit(u.Name), 30), c.Open, c.Red, delta(c.Red, p.Red), c.Yellow, c.Green, w.longest(c.MaxDaysOverdue, ", "), c.NewlyRed, c.Done, c.Verified, rate(cr, cok), rate(sr, sok), extra)
+		clip(w.unit(u.Name), 30), c.Open, c.Red, Delta(c.Red, p.Red), c.Yellow, c.Green, w.longest(c.MaxDaysOverdue, ", "), c.NewlyRed, c.Done, c.Verified, Rate(cr, cok), Rate(sr, sok), extra)
 }
 
 // longest says how long the longest-overdue item is overdue, after sep, or

@@ -81,16 +81,16 @@ func (w words) class(c string) string {
 
 func (w words) total() string { return w.pick("合计", "Total") }
 
-// rate formats a percentage, or a dash when there is nothing to divide.
-func rate(v float64, ok bool) string {
+// Rate formats a percentage, or a dash when there is nothing to divide.
+func Rate(v float64, ok bool) string {
 	if !ok {
 		return "—"
 	}
 	return fmt.Sprintf("%.1f%%", v)
 }
 
-// delta formats the change from prev to cur: +2, -1, ±0.
-func delta(cur, prev int) string {
+// Delta formats the change from prev to cur: +2, -1, ±0.
+func Delta(cur, prev int) string {
 	switch d := cur - prev; {
 	case d > 0:
 		return fmt.Sprintf("+%d", d)

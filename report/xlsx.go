@@ -167,7 +167,7 @@ func (r *Report) summarySheet(f *excelize.File, sheet string, w words, st *xlsxS
 	}
 	for _, c := range r.Classes {
 		cr, ok := c.Cur.OnTimeRate()
-		if err := put(w.class(c.Class), c.Cur.Items, c.Cur.Open, countCell(c.Cur.Red, domain.Red, st), delta(c.Cur.Red, c.Prev.Red),
+		if err := put(w.class(c.Class), c.Cur.Items, c.Cur.Open, countCell(c.Cur.Red, domain.Red, st), Delta(c.Cur.Red, c.Prev.Red),
 			c.Cur.Closed, c.Cur.Done, pctCell(cr, ok, st), c.Cur.Extensions); err != nil {
 			return err
 		}
@@ -226,7 +226,7 @@ func unitCells(w words, u Stats, st *xlsxStyles) []any {
 	cr, cok := c.OnTimeRate()
 	pr, pok := p.OnTimeRate()
 	sr, sok := u.SatisfactionRate()
-	return []any{w.unit(u.Name), c.Items, c.Open, countCell(c.Red, domain.Red, st), delta(c.Red, p.Red), countCell(c.Yellow, domain.Yellow, st),
+	return []any{w.unit(u.Name), c.Items, c.Open, countCell(c.Red, domain.Red, st), Delta(c.Red, p.Red), countCell(c.Yellow, domain.Yellow, st),
 		countCell(c.Green, domain.Green, st), c.MaxDaysOverdue, c.NewlyRed, c.Done, c.Verified, pctCell(cr, cok, st), pctCell(pr, pok, st),
 		pctCell(sr, sok, st), c.Extensions, c.LateExtensions, u.Unreachable}
 }

@@ -96,9 +96,9 @@ func (s *Server) monthlyReport(w http.ResponseWriter, r *http.Request) {
 		d.Units = append(d.Units, unitReportRow(l, rep.Total, l.T("col.total")))
 	}
 	for _, c := range rep.Classes {
-		rate := ratePct(c.Cur.OnTimeRate())
+		rate := report.Rate(c.Cur.OnTimeRate())
 		d.Classes = append(d.Classes, []string{orDash(c.Class), itoa(c.Cur.Items), itoa(c.Cur.Open), itoa(c.Cur.Red),
-			delta(c.Cur.Red, c.Prev.Red), itoa(c.Cur.Closed), itoa(c.Cur.Done), rate, itoa(c.Cur.Extensions)})
+			report.Delta(c.Cur.Red, c.Prev.Red), itoa(c.Cur.Closed), itoa(c.Cur.Done), rate, itoa(c.Cur.Extensions)})
 	}
 	err = rep.Items(r.Context(), store.ReportItemFilter{Lights: []domain.Light{domain.Red}, Order: store.OrderByOverdue},
 		func(it *store.ReportItem) error {
@@ -134,20 +134,20 @@ func (s *Server) reportFile(w http.ResponseWriter, r *http.Request, rep *report.
 func overallRows(l lang, t report.Stats) [][]string {
 	c, p := t.Cur, t.Prev
 	return [][]string{
-		{l.T("report.items"), itoa(c.Items), itoa(p.Items), delta(c.Items, p.Items)},
-		{l.T("report.open"), itoa(c.Open), itoa(p.Open), delta(c.Open, p.Open)},
-		{l.T("report.red"), itoa(c.Red), itoa(p.Red), delta(c.Red, p.Red)},
+		{l.T("report.items"), itoa(c.Items), itoa(p.Items), report.Delta(c.Items, p.Items)},
+		{l.T("report.open"), itoa(c.Open), itoa(p.Open), report.Delta(c.Open, p.Open)},
+		{l.T("report.red"), itoa(c.Red), itoa(p.Red), report.Delta(c.Red, p.Red)},
 		{l.T("report.newlyred"), itoa(c.NewlyRed), "", ""},
 		{l.T("light.yellow"), itoa(c.Yellow), "", ""},
 		{l.T("light.green"), itoa(c.Green), "", ""},
 		{l.T("report.maxoverdue"), itoa(c.MaxDaysOverdue), "", ""},
-		{l.T("status.done"), itoa(c.Done), itoa(p.Done), delta(c.Done, p.Done)},
-		{l.T("status.verified"), itoa(c.Verified), itoa(p.Verified), delta(c.Verified, p.Verified)},
-		{l.T("report.ontime"), fmt.Sprintf("%s (%d/%d)", ratePct(c.OnTimeRate()), c.OnTime, c.DueByEnd),
-			fmt.Sprintf("%s (%d/%d)", ratePct(p.OnTimeRate()), p.OnTime, p.DueByEnd), ""},
-		{l.T("report.satisfaction"), fmt.Sprintf("%s (%d/%d)", ratePct(t.SatisfactionRate()), t.Satisfied, t.Rated), "", ""},
+		{l.T("status.done"), itoa(c.Done), itoa(p.Done), report.Delta(c.Done, p.Done)},
+		{l.T("status.verified"), itoa(c.Verified), itoa(p.Verified), report.Delta(c.Verified, p.Verified)},
+		{l.T("report.ontime"), fmt.Sprintf("%s (%d/%d)", report.Rate(c.OnTimeRate()), c.OnTime, c.DueByEnd),
+			fmt.Sprintf("%s (%d/%d)", report.Rate(p.OnTimeRate()), p.OnTime, p.DueByEnd), ""},
+		{l.T("report.satisfaction"), fmt.Sprintf("%s (%d/%d)", report.Rate(t.SatisfactionRate()), t.Satisfied, t.Rated), "", ""},
 		{l.T("report.extensions"), fmt.Sprintf("%d (%d)", c.Extensions, c.LateExtensions), fmt.Sprintf("%d (%d)", p.Extensions, p.LateExtensions),
-			delta(c.Extensions, p.Extensions)},
+			report.Delta(c.Extensions, p.Extensions)},
 		{l.T("report.unreachable"), itoa(t.Unreachable), "", ""},
 	}
 }
@@ -157,26 +157,9 @@ func unitReportRow(l lang, u report.Stats, name string) []string {
 	if name == "" {
 		name = l.T("report.nounit")
 	}
-	return []string{name, itoa(c.Items), itoa(c.Open), itoa(c.Red), delta(c.Red, p.Red), itoa(c.Yellow), itoa(c.Green),
-		itoa(c.MaxDaysOverdue), itoa(c.Done), itoa(c.Verified), ratePct(c.OnTimeRate()), ratePct(u.SatisfactionRate()),
+	return []string{name, itoa(c.Items), itoa(c.Open), itoa(c.Red), report.Delta(c.Red, p.Red), itoa(c.Yellow), itoa(c.Green),
+		itoa(c.MaxDaysOverdue), itoa(c.Done), itoa(c.Verified), report.Rate(c.OnTimeRate()), report.Rate(u.SatisfactionRate()),
 		itoa(c.Extensions), itoa(u.Unreachable)}
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
-
-func ratePct(v float64, ok bool) string {
-	if !ok {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f%%", v)
-}
-
-func delta(cur, prev int) string {
-	switch d := cur - prev; {
-	case d > 0:
-		return fmt.Sprintf("+%d", d)
-	case d < 0:
-		return fmt.Sprint(d)
-	}
-	return "±0"
-}
