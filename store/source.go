@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jmoiron/sqlx"
+
 	"duban/domain"
 )
 
@@ -63,4 +65,66 @@ func (db *DB) Sources(ctx context.Context) ([]*domain.Source, error) {
 		out[i] = r.domain()
 	}
 	return out, nil
+}
+
+// SourceEdit is a change of a letter's follow-up: nil fields stay. A zero
+// SecondReplyOn clears the date; Satisfaction "" clears the verdict.
+type SourceEdit struct {
+	SecondReplyOn *domain.Date
+	Satisfaction  *string
+}
+
+// EditSource changes the source with key as e says and records each
+// changed field in source_edits, in one transaction. Who may do it is the
+// workflow's decision.
+func (db *DB) EditSource(ctx context.Context, key string, e SourceEdit, by Actor) error {
+	return db.change(ctx, by, func(tx *sqlx.Tx) error {
+		var r struct {
+			ID           int64   `db:"id"`
+			Satisfaction string  `db:"satisfaction"`
+			SecondReply  *string `db:"second_reply_on"`
+		}
+		err := tx.GetContext(ctx, &r, tx.Rebind(`SELECT id, satisfaction, second_reply_on FROM sources WHERE key = ?`+db.forUpdate()), key)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.ENOTFOUND, "source %q not found", key)
+		}
+		if err != nil {
+			return fmt.Errorf("edit source: %w", err)
+		}
+		now := db.now()
+		set := func(field, col, old, new string, v any) error {
+			if old == new {
+				return nil
+			}
+			if _, err := exec(ctx, tx, `UPDATE sources SET `+col+` = ? WHERE id = ?`, v, r.ID); err != nil {
+				return fmt.Errorf("edit source: %w", err)
+			}
+			_, err := exec(ctx, tx, `INSERT INTO source_edits (source_id, field, old_value, new_value, contact_id, web_session, channel, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, field, old, new, by.contact(), by.WebSession, by.channel(), tm(now))
+			return err
+		}
+		if e.SecondReplyOn != nil {
+			old := ""
+			if r.SecondReply != nil {
+				old = *r.SecondReply
+			}
+			if err := set("second_reply_on", "second_reply_on", old, dateText(*e.SecondReplyOn), dbDate{*e.SecondReplyOn}); err != nil {
+				return err
+			}
+		}
+		if e.Satisfaction != nil {
+			if err := set("satisfaction", "satisfaction", r.Satisfaction, *e.Satisfaction, *e.Satisfaction); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// dateText is a date as stored, "" for none.
+func dateText(d domain.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
 }

@@ -36,6 +36,7 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /commitments/{id}/evidence/{n}", s.evidence)
 	s.itemActionRoutes(auth)
 	auth("GET /sources/{key}", s.source)
+	auth("POST /sources/{key}", s.sourceEdit)
 	auth("GET /units/{name}", s.unit)
 	auth("GET /contacts", s.contacts)
 	auth("GET /reports", s.reportsIndex)

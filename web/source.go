@@ -2,18 +2,25 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"duban/domain"
 	"duban/store"
+	"duban/web/form"
+	"duban/workflow"
 )
 
 type sourceData struct {
-	S    *domain.Source
-	Rows []*store.RegisterRow
-	Now  time.Time
-	Loc  *time.Location
-	Warn int
+	S *domain.Source
+	// Edit shows the follow-up form (supervisors); Satisfactions are its
+	// choices.
+	Edit          bool
+	Satisfactions []string
+	Rows          []*store.RegisterRow
+	Now           time.Time
+	Loc           *time.Location
+	Warn          int
 }
 
 // Light is a row's light now.
@@ -36,5 +43,28 @@ func (s *Server) source(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	s.render(w, r, "source", "source", sourceData{S: src, Rows: rows, Now: s.Now(), Loc: s.Loc, Warn: s.WarnDays})
+	s.render(w, r, "source", "source", sourceData{S: src, Rows: rows, Now: s.Now(), Loc: s.Loc, Warn: s.WarnDays,
+		Edit: supervises(viewer(r)), Satisfactions: domain.Satisfactions})
+}
+
+// sourceEdit records the letter's second reply and the deputy's
+// satisfaction, through the workflow (supervisors only; an official gets
+// the same 404 as for a missing page).
+func (s *Server) sourceEdit(w http.ResponseWriter, r *http.Request) {
+	key := r.PathValue("key")
+	v := viewer(r)
+	if !supervises(v) {
+		s.notFound(w, r)
+		return
+	}
+	f, err := form.ParseSourceEdit(postForm(r))
+	if err != nil {
+		s.actionFail(w, r, err)
+		return
+	}
+	if err := s.Workflow.EditSource(r.Context(), webActor(r), key, workflow.SourceEdit{SecondReplyOn: f.SecondReplyOn, Satisfaction: f.Satisfaction}); err != nil {
+		s.actionFail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sources/"+url.PathEscape(key)+"?ok=1", http.StatusSeeOther)
 }

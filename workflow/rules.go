@@ -9,7 +9,7 @@ import (
 // supervisorOnly are the actions only the supervision office may take.
 var supervisorOnly = map[Action]bool{
 	ActVerify: true, ActSendBack: true, ActCancel: true, ActReopen: true,
-	ActDecide: true, ActEdit: true, ActReassign: true,
+	ActDecide: true, ActEdit: true, ActReassign: true, ActEditSource: true,
 }
 
 // inScope reports whether the actor may see c: supervisors and the

@@ -2,8 +2,11 @@ package workflow
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"duban/domain"
+	"duban/store"
 )
 
 // View returns commitment id, with its owners, if the actor may see it.
@@ -90,4 +93,23 @@ func (s *Service) Reassign(ctx context.Context, a Actor, fromKey, toKey string) 
 // extension requests, with their age. Supervisors only.
 func (s *Service) Pending(ctx context.Context, a Actor) (*Pending, error) {
 	return s.pending(ctx, a)
+}
+
+// SourceEdit is a change of a letter's follow-up (SPEC §13): the date of
+// the B-class second reply and the deputy's satisfaction. Nil fields stay.
+type SourceEdit struct {
+	SecondReplyOn *domain.Date
+	Satisfaction  *string
+}
+
+// EditSource records a letter's follow-up. Supervisors only; a
+// satisfaction must be one of domain.Satisfactions or "".
+func (s *Service) EditSource(ctx context.Context, a Actor, key string, e SourceEdit) error {
+	if err := allowRole(a, ActEditSource); err != nil {
+		return err
+	}
+	if e.Satisfaction != nil && *e.Satisfaction != "" && !slices.Contains(domain.Satisfactions, *e.Satisfaction) {
+		return domain.Errorf(domain.EINVALID, "satisfaction: want one of %s, got %q", strings.Join(domain.Satisfactions, ", "), *e.Satisfaction)
+	}
+	return s.DB.EditSource(ctx, key, store.SourceEdit{SecondReplyOn: e.SecondReplyOn, Satisfaction: e.Satisfaction}, storeActor(a))
 }

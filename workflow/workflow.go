@@ -77,6 +77,8 @@ const (
 	ActDecide   Action = "decide" // approve or reject an extension
 	ActEdit     Action = "edit"   // due date, precision, owners, unit, title
 	ActReassign Action = "reassign"
+	// ActEditSource records a letter's second reply and satisfaction.
+	ActEditSource Action = "edit_source"
 )
 
 // Service runs the use cases. Its fields are set once at start-up.

@@ -135,3 +135,31 @@ func ParseEdit(v url.Values) (Edit, error) {
 	e.Reason = r.Reason
 	return e, nil
 }
+
+// SourceEdit is the follow-up form of a letter's page: the second reply's
+// date (empty clears it) and the deputy's satisfaction (empty clears it).
+type SourceEdit struct {
+	SecondReplyOn *domain.Date
+	Satisfaction  *string
+}
+
+// ParseSourceEdit reads the source form. Which satisfactions are valid is
+// the workflow's rule; here only the shape is checked.
+func ParseSourceEdit(v url.Values) (SourceEdit, error) {
+	var e SourceEdit
+	if v.Has("second_reply_on") {
+		d, err := date("second_reply_on", v.Get("second_reply_on"))
+		if err != nil {
+			return e, err
+		}
+		e.SecondReplyOn = &d
+	}
+	if v.Has("satisfaction") {
+		s, err := text("satisfaction", v.Get("satisfaction"), 50)
+		if err != nil {
+			return e, err
+		}
+		e.Satisfaction = &s
+	}
+	return e, nil
+}
