@@ -24,7 +24,7 @@ const shutdownGrace = 10 * time.Second
 func (m *Main) serveCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
-		Short: "the daemon: scheduler, dispatcher, bot and HTTP until SIGINT/SIGTERM",
+		Short: "运行督办服务：定时扫描、发送、机器人和网页，直到 SIGINT/SIGTERM (the daemon: scheduler, dispatcher, bot, web and HTTP until SIGINT/SIGTERM)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return m.serve(c.Context())
