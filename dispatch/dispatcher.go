@@ -89,6 +89,12 @@ type Dispatcher struct {
 	PollInterval time.Duration
 	// Observer, if set, is told about every send, for metrics.
 	Observer Observer
+	// Channel names what Notifier is ("telegram", "console"), for the
+	// outbox's record of the channel used; empty is "telegram".
+	Channel string
+	// Routes, if set, reach contacts and the office beyond Telegram
+	// (SPEC §14); nil leaves rows routed elsewhere to be recorded dead.
+	Routes *Routes
 
 	once    sync.Once
 	runMu   sync.Mutex // one RunOnce at a time: batches share the limiter
@@ -115,6 +121,14 @@ type Observer interface {
 	// "rate_limited", "unreachable", "migrated", "permanent") and how long
 	// the call took in real time.
 	Delivered(kind, outcome string, latency time.Duration)
+}
+
+// ChannelObserver is an Observer that also hears which channel carried the
+// send; the dispatcher calls DeliveredOn instead of Delivered when its
+// Observer has it.
+type ChannelObserver interface {
+	Observer
+	DeliveredOn(channel, kind, outcome string, latency time.Duration)
 }
 
 // Stats counts what a RunOnce did.
@@ -166,6 +180,9 @@ func (d *Dispatcher) init() {
 			d.log = slog.New(slog.DiscardHandler)
 		}
 		d.log = d.log.With(slog.String("component", "dispatch"))
+		if d.Channel == "" {
+			d.Channel = "telegram"
+		}
 		d.limiter = newLimiter(d.Limits)
 		d.wake = make(chan struct{}, 1)
 		d.failing = map[int64]string{}
@@ -322,10 +339,14 @@ type run struct {
 	deferred map[int64]deferral
 
 	claimed, sent, retried, limited, migrated, dead, released atomic.Int64
+
+	// targets are the routes of the routed rows being sent.
+	targetMu sync.Mutex
+	targets  map[int64]*target
 }
 
 func newRun(ctx context.Context, d *Dispatcher) *run {
-	r := &run{d: d, deferred: map[int64]deferral{}, held: map[int64]struct{}{}}
+	r := &run{d: d, deferred: map[int64]deferral{}, held: map[int64]struct{}{}, targets: map[int64]*target{}}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.sendCtx, r.stopSend = context.WithCancel(context.WithoutCancel(ctx))
 	r.stopTime = context.AfterFunc(ctx, func() {
@@ -449,6 +470,15 @@ type batchInfo struct {
 // batch sends one claimed batch with the workers and gives back whatever
 // was not sent.
 func (r *run) batch(rows []store.Notification, b batchInfo) {
+	all := rows
+	rows = r.routeBatch(rows)
+	defer func() {
+		ids := make([]int64, len(all))
+		for i, n := range all {
+			ids[i] = n.ID
+		}
+		r.forgetTargets(ids)
+	}()
 	s := newScheduler(rows, func(chat int64) time.Time { return r.d.limiter.ready(chat, r.d.Clock.Now()) })
 	stop := context.AfterFunc(r.ctx, s.close)
 	defer stop()

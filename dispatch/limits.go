@@ -20,6 +20,11 @@ type Limits struct {
 	// PerGroupPerMinute bounds the messages to one group chat (a negative
 	// chat id).
 	PerGroupPerMinute float64
+	// RobotPerMinute bounds the messages to one WeCom or DingTalk robot
+	// (SPEC §14: 20 a minute each).
+	RobotPerMinute float64
+	// EmailPerSecond bounds all e-mails together (channels.email.per_second).
+	EmailPerSecond float64
 }
 
 // DefaultLimits returns Telegram's documented limits, a little under its
@@ -29,7 +34,7 @@ type Limits struct {
 // with the next ones, so up to 25 + Workers messages may land in one
 // second of Telegram's clock. With the default 4 workers that is 29.
 func DefaultLimits() Limits {
-	return Limits{PerSecond: 25, PerChatPerSecond: 1, PerGroupPerMinute: 20}
+	return Limits{PerSecond: 25, PerChatPerSecond: 1, PerGroupPerMinute: 20, RobotPerMinute: 20, EmailPerSecond: 5}
 }
 
 // limiter holds the token buckets: one for everything and one per chat,
@@ -42,6 +47,7 @@ func DefaultLimits() Limits {
 // the clock's time), never by Wait, which would read the real time.
 type limiter struct {
 	global *rate.Limiter // nil: unlimited
+	email  *rate.Limiter // all e-mail; nil: unlimited
 	limits Limits
 
 	mu    sync.Mutex
@@ -61,6 +67,9 @@ func newLimiter(l Limits) *limiter {
 	if l.PerSecond > 0 {
 		lim.global = rate.NewLimiter(rate.Limit(l.PerSecond), 1)
 	}
+	if l.EmailPerSecond > 0 {
+		lim.email = rate.NewLimiter(rate.Limit(l.EmailPerSecond), 1)
+	}
 	return lim
 }
 
@@ -72,7 +81,12 @@ func (l *limiter) chat(chat int64) *chatLimiter {
 	if c == nil {
 		c = &chatLimiter{}
 		perSecond := l.limits.PerChatPerSecond
-		if chat < 0 {
+		switch {
+		case isRobot(chat):
+			perSecond = l.limits.RobotPerMinute / 60
+		case isEmail(chat):
+			perSecond = 0 // one address: only the e-mail bucket
+		case chat < 0:
 			perSecond = l.limits.PerGroupPerMinute / 60
 		}
 		if perSecond > 0 {
@@ -133,13 +147,22 @@ func (l *limiter) pause(chat int64, until time.Time) {
 	l.mu.Unlock()
 }
 
-// reserve takes a token of the global bucket at now and returns when it
-// may be used, and a func that gives it back if it is not.
-func (l *limiter) reserve(now time.Time) (time.Time, func()) {
-	if l.global == nil {
+// reserve takes a token of the bucket that paces chat's channel at now
+// (Telegram's global one, or the e-mail one; robots have only their own)
+// and returns when it may be used, and a func that gives it back if it is
+// not.
+func (l *limiter) reserve(now time.Time, chat int64) (time.Time, func()) {
+	b := l.global
+	switch {
+	case isEmail(chat):
+		b = l.email
+	case isRobot(chat):
+		b = nil
+	}
+	if b == nil {
 		return now, func() {}
 	}
-	r := l.global.ReserveN(now, 1)
+	r := b.ReserveN(now, 1)
 	return now.Add(r.DelayFrom(now)), func() { r.CancelAt(now) }
 }
 
@@ -148,7 +171,7 @@ func (l *limiter) reserve(now time.Time) (time.Time, func()) {
 // every chat ever served.
 func (l *limiter) prune(now time.Time) {
 	idle := time.Minute
-	for _, perSecond := range []float64{l.limits.PerChatPerSecond, l.limits.PerGroupPerMinute / 60} {
+	for _, perSecond := range []float64{l.limits.PerChatPerSecond, l.limits.PerGroupPerMinute / 60, l.limits.RobotPerMinute / 60} {
 		if perSecond > 0 {
 			if refill := time.Duration(2 / perSecond * float64(time.Second)); refill > idle {
 				idle = refill

@@ -63,14 +63,14 @@ func TestLimiterSpacesMessagesPerChat(t *testing.T) {
 		}
 	})
 	t.Run("the global bucket spaces all messages", func(t *testing.T) {
-		first, _ := l.reserve(now)
-		second, _ := l.reserve(now)
-		third, cancel := l.reserve(now)
+		first, _ := l.reserve(now, 1)
+		second, _ := l.reserve(now, 1)
+		third, cancel := l.reserve(now, 1)
 		if !first.Equal(now) || second.Sub(first) != 40*time.Millisecond || third.Sub(second) != 40*time.Millisecond {
 			t.Errorf("reservations at %v, %v, %v: want 40 ms apart (25/s)", first, second, third)
 		}
 		cancel()
-		if fourth, _ := l.reserve(now); !fourth.Equal(third) {
+		if fourth, _ := l.reserve(now, 1); !fourth.Equal(third) {
 			t.Errorf("a cancelled reservation was not given back: next at %v", fourth)
 		}
 	})
@@ -92,7 +92,7 @@ func TestLimiterSpacesMessagesPerChat(t *testing.T) {
 		if !u.ready(42, now).Equal(now) || !u.ready(-42, now).Equal(now) {
 			t.Error("an unlimited chat had to wait")
 		}
-		if at, _ := u.reserve(now); !at.Equal(now) {
+		if at, _ := u.reserve(now, 1); !at.Equal(now) {
 			t.Error("an unlimited dispatcher had to wait")
 		}
 	})

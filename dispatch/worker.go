@@ -25,7 +25,8 @@ const maxMoves = 3
 func (r *run) serve(q *chatQueue, b batchInfo) {
 	d := r.d
 	n := q.rows[0]
-	if q.chat == 0 {
+	t := r.target(n)
+	if q.chat == 0 && t == nil {
 		r.recordDead(q, n, "unreachable: no linked Telegram chat")
 		return
 	}
@@ -50,7 +51,7 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 	if sleepUntil(r.ctx, d.Clock, ready) != nil {
 		return // shutdown: the row is given back with the batch's rest
 	}
-	act, cancel := d.limiter.reserve(d.Clock.Now())
+	act, cancel := d.limiter.reserve(d.Clock.Now(), q.chat)
 	if act.After(r.sendBy(b)) {
 		cancel()
 		r.deferChat(q.chat, now)
@@ -63,8 +64,12 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 		return
 	}
 
+	notifier, msg, channel := d.Notifier, message(n, q.chat), d.Channel
+	if t != nil {
+		notifier, msg, channel = t.notifier, d.Routes.message(n, t), t.channel
+	}
 	start := time.Now()
-	res, err := d.Notifier.Send(r.sendCtx, message(n, q.chat))
+	res, err := notifier.Send(r.sendCtx, msg)
 	latency := time.Since(start)
 	d.limiter.took(q.chat, d.Clock.Now())
 	if r.killed.Load() || (d.crashAfterSend != nil && d.crashAfterSend(n)) {
@@ -73,8 +78,11 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 		return
 	}
 	if err == nil {
-		r.observe(n.Kind, "sent", latency)
-		r.recordSent(q, n, res)
+		r.observe(channel, n.Kind, "sent", latency)
+		if t != nil {
+			d.Routes.noted(channel, nil)
+		}
+		r.recordSent(q, n, res, channel)
 		return
 	}
 	if r.sendCtx.Err() != nil {
@@ -82,7 +90,22 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 		return
 	}
 	se := notify.Classify(err)
-	r.observe(n.Kind, se.Failure.String(), latency)
+	r.observe(channel, n.Kind, se.Failure.String(), latency)
+	if t != nil {
+		if se.Failure == notify.Temporary {
+			d.Routes.noted(channel, fmt.Errorf("%s: %s", channel, se.Err.Error()))
+		}
+		if se.Failure == notify.Unreachable && n.Channel == store.ChannelAuto {
+			r.fellBack(q, n, t, "unreachable: "+se.Err.Error())
+			return
+		}
+		if se.Failure == notify.Unreachable || se.Failure == notify.Migrated {
+			// An office robot or address refused for good: nothing to
+			// mark on a contact.
+			r.recordDead(q, n, "unreachable: "+se.Err.Error())
+			return
+		}
+	}
 	switch se.Failure {
 	case notify.RateLimited:
 		r.rateLimited(q, n, se)
@@ -110,19 +133,23 @@ func message(n store.Notification, chat int64) notify.Message {
 	return m
 }
 
-func (r *run) observe(kind, outcome string, latency time.Duration) {
+func (r *run) observe(channel, kind, outcome string, latency time.Duration) {
+	if o, ok := r.d.Observer.(ChannelObserver); ok {
+		o.DeliveredOn(channel, kind, outcome, latency)
+		return
+	}
 	if r.d.Observer != nil {
 		r.d.Observer.Delivered(kind, outcome, latency)
 	}
 }
 
 // recordSent marks the head row sent.
-func (r *run) recordSent(q *chatQueue, n store.Notification, res notify.Result) {
+func (r *run) recordSent(q *chatQueue, n store.Notification, res notify.Result, channel string) {
 	d := r.d
 	q.pop()
 	r.sent.Add(1)
 	d.recovered(q.chat, n)
-	if err := r.rec.markSent(store.Delivery{ID: n.ID, MessageID: res.MessageID, At: d.Clock.Now()}); err != nil {
+	if err := r.rec.markSent(store.Delivery{ID: n.ID, MessageID: res.MessageID, At: d.Clock.Now(), Channel: channel}); err != nil {
 		if errors.Is(err, store.ErrNotPending) {
 			d.log.Info("sent message was already recorded", slog.Int64("notification", n.ID), slog.String("err", err.Error()))
 			return

@@ -110,6 +110,13 @@ type Contact struct {
 	Language       string
 	Unreachable    bool
 	UnreachableWhy string
+	// Email is the contact's e-mail address ("" none); EmailUnreachable,
+	// when set, says why the mail server refused it.
+	Email            string
+	EmailUnreachable string
+	// Channels is the comma-separated list of channels that reach the
+	// contact, in order ("" means Telegram alone; see ChannelList).
+	Channels string
 }
 
 // Source is the document commitments come from.

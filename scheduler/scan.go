@@ -112,6 +112,11 @@ func (s *Scanner) notifications(it store.ScanItem, now time.Time, items map[stri
 			if r.Contact.Unreachable && n.DeadReason == "" {
 				n.DeadReason = "unreachable: " + r.Contact.UnreachableWhy
 			}
+			if r.Contact.Routed() {
+				// Reached by their channels in order: the dispatcher picks
+				// one when it sends (SPEC §14).
+				n.Channel, n.DeadReason = store.ChannelAuto, ""
+			}
 		}
 		n.Body = remind.Text(r, it.Commitment, lang, now, s.Policy.Loc)
 		n.Buttons = remind.Buttons(r, it.Commitment, lang)
@@ -156,27 +161,28 @@ func (s *Scanner) batches(written []store.Notification, items map[string]batchIt
 	deadline := map[itemChat]bool{}
 	for _, n := range written {
 		if n.Kind == remind.KindLead || n.Kind == remind.KindDue || n.Kind == remind.KindOverdue {
-			deadline[itemChat{n.CommitmentID, n.ChatID}] = true
+			deadline[itemChat{n.CommitmentID, recipient(n)}] = true
 		}
 	}
 	var drop []store.Dropped
 	byChat := map[int64][]store.Notification{}
 	var chats []int64
 	for _, n := range written {
-		if n.Kind == remind.KindProgressCheck && deadline[itemChat{n.CommitmentID, n.ChatID}] {
+		if n.Kind == remind.KindProgressCheck && deadline[itemChat{n.CommitmentID, recipient(n)}] {
 			drop = append(drop, store.Dropped{ID: n.ID, Why: "a deadline reminder about the item goes the same day"})
 			continue
 		}
-		if n.ChatID == 0 || n.DeadReason != "" {
+		who := recipient(n)
+		if who == 0 || n.DeadReason != "" {
 			continue
 		}
 		if _, ok := items[n.DedupKey]; !ok {
 			continue
 		}
-		if byChat[n.ChatID] == nil {
-			chats = append(chats, n.ChatID)
+		if byChat[who] == nil {
+			chats = append(chats, who)
 		}
-		byChat[n.ChatID] = append(byChat[n.ChatID], n)
+		byChat[who] = append(byChat[who], n)
 	}
 	var out []store.Batch
 	for _, chat := range chats {
@@ -217,6 +223,19 @@ func (s *Scanner) fit(ns []store.Notification, items map[string]batchItem) int {
 	return k
 }
 
+// recipient names who a row goes to, for batching: its chat, or for a
+// contact reached by their channels without a chat, the contact (a key no
+// chat id takes); 0 for nobody.
+func recipient(n store.Notification) int64 {
+	if n.ChatID != 0 {
+		return n.ChatID
+	}
+	if n.Channel == store.ChannelAuto && n.ContactID != 0 {
+		return -(1 << 62) - n.ContactID
+	}
+	return 0
+}
+
 // carrier builds the batch message for ns, all to one chat.
 func carrier(ns []store.Notification, items map[string]batchItem) store.Batch {
 	first := items[ns[0].DedupKey]
@@ -224,7 +243,7 @@ func carrier(ns []store.Notification, items map[string]batchItem) store.Batch {
 	var buttons [][]store.Button
 	ids := make([]int64, len(ns))
 	owner := false
-	contact := ns[0].ContactID
+	contact, channel := ns[0].ContactID, ns[0].Channel
 	for i, n := range ns {
 		it := items[n.DedupKey]
 		texts[i] = it.text
@@ -234,9 +253,12 @@ func carrier(ns []store.Notification, items map[string]batchItem) store.Batch {
 		if n.ContactID != contact {
 			contact = 0
 		}
+		if n.Channel != channel {
+			channel = ""
+		}
 	}
 	return store.Batch{Members: ids, Carrier: store.Notification{
-		ChatID: ns[0].ChatID, ContactID: contact, Kind: store.KindBatch, Stage: strconv.Itoa(len(ns)),
+		ChatID: ns[0].ChatID, ContactID: contact, Channel: channel, Kind: store.KindBatch, Stage: strconv.Itoa(len(ns)),
 		DedupKey: "batch/" + ns[0].DedupKey, Body: remind.BatchText(texts, first.lang, owner), Buttons: buttons,
 	}}
 }

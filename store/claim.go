@@ -159,6 +159,8 @@ type Delivery struct {
 	ID        int64
 	MessageID int
 	At        time.Time
+	// Channel is the channel that carried it ("telegram", "email", ...).
+	Channel string
 }
 
 // MarkSentAll is MarkSent for several rows in one statement, so that a
@@ -182,12 +184,22 @@ func (db *DB) MarkSentAll(ctx context.Context, ds []Delivery) (notPending []int6
 		at.WriteString(" WHEN ? THEN " + db.timeParam())
 		args = append(args, d.ID, tm(d.At.UTC()))
 	}
+	var ch strings.Builder
+	for _, d := range ds {
+		c := d.Channel
+		if c == "" {
+			c = domain.ChannelTelegram
+		}
+		ch.WriteString(" WHEN ? THEN ?")
+		args = append(args, d.ID, c)
+	}
 	in := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
 	for _, id := range ids {
 		args = append(args, id)
 	}
 	q := `UPDATE notifications SET state = 'sent', attempts = attempts + 1, locked_until = NULL,
-		message_id = CASE id` + mid.String() + ` END, sent_at = CASE id` + at.String() + ` END
+		message_id = CASE id` + mid.String() + ` END, sent_at = CASE id` + at.String() + ` END,
+		channel = CASE id` + ch.String() + ` END
 		WHERE id IN (` + in + `) AND state IN ('pending', 'dropped') RETURNING id`
 	var done []int64
 	err = db.tx(ctx, func(tx *sqlx.Tx) error {

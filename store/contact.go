@@ -40,16 +40,21 @@ type contactRow struct {
 	Language       string `db:"language"`
 	Unreachable    bool   `db:"unreachable"`
 	UnreachableWhy string `db:"unreachable_why"`
+	Email          string `db:"email"`
+	Channels       string `db:"channels"`
+	EmailWhy       string `db:"email_unreachable_why"`
 }
 
 const contactSelect = `SELECT ct.id, ct.key, ct.name, COALESCE(u.name, '') AS unit, ct.role, ct.phone,
-	ct.telegram_user_id, ct.chat_id, ct.language, ct.unreachable, ct.unreachable_why
+	ct.telegram_user_id, ct.chat_id, ct.language, ct.unreachable, ct.unreachable_why,
+	ct.email, ct.channels, ct.email_unreachable_why
 	FROM contacts ct LEFT JOIN units u ON u.id = ct.unit_id`
 
 func (r contactRow) domain() *domain.Contact {
 	return &domain.Contact{ID: r.ID, Key: r.Key, Name: r.Name, Unit: r.Unit, Role: domain.Role(r.Role),
 		Phone: r.Phone, TelegramUserID: r.TelegramUserID, ChatID: r.ChatID, Language: r.Language,
-		Unreachable: r.Unreachable, UnreachableWhy: r.UnreachableWhy}
+		Unreachable: r.Unreachable, UnreachableWhy: r.UnreachableWhy,
+		Email: r.Email, Channels: r.Channels, EmailUnreachable: r.EmailWhy}
 }
 
 // Contact returns the contact with the given key.
@@ -161,4 +166,35 @@ func (db *DB) MigrateChat(ctx context.Context, from, to int64) error {
 		_, err := exec(ctx, tx, `UPDATE notifications SET chat_id = ? WHERE chat_id = ? AND state = 'pending'`, to, from)
 		return err
 	})
+}
+
+// MarkEmailUnreachable records that the mail server refused the contact's
+// address; their other channels are untouched. Changing the address (or
+// EmailReachable) clears it.
+func (db *DB) MarkEmailUnreachable(ctx context.Context, contactID int64, why string) error {
+	return db.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := exec(ctx, tx, `UPDATE contacts SET email_unreachable_why = ? WHERE id = ?`, why, contactID)
+		return err
+	})
+}
+
+// ContactsByID returns the contacts with the given ids, removed ones
+// included (a row written before a removal still names its contact).
+func (db *DB) ContactsByID(ctx context.Context, ids []int64) (map[int64]*domain.Contact, error) {
+	out := make(map[int64]*domain.Contact, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(contactSelect+` WHERE ct.id IN (?)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rows []contactRow
+	if err := db.db.SelectContext(ctx, &rows, db.db.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("contacts: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.domain()
+	}
+	return out, nil
 }

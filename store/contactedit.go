@@ -19,7 +19,7 @@ type ContactEdit struct {
 }
 
 // Channels a contact may be reached on (SPEC §14).
-var Channels = []string{"telegram", "email", "wecom", "dingtalk"}
+var Channels = domain.Channels
 
 // EditContact changes the given fields of the contact with key.
 func (db *DB) EditContact(ctx context.Context, key string, e ContactEdit) error {
@@ -101,6 +101,10 @@ func (db *DB) EditContact(ctx context.Context, key string, e ContactEdit) error 
 		}
 		if len(sets) == 0 {
 			return nil
+		}
+		if e.Email != nil {
+			// A new address is tried afresh.
+			sets = append(sets, "email_unreachable_why = ''")
 		}
 		_, err = exec(ctx, tx, `UPDATE contacts SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
 		if err != nil {

@@ -36,6 +36,7 @@ type DB struct {
 	Now func() time.Time
 
 	dashboard dashboardCache
+	office    office
 }
 
 // Open connects to the database at rawURL: sqlite://PATH or

@@ -76,6 +76,79 @@ type Notification struct {
 	// DeadReason, when set at enqueue, records the row as dead at once with
 	// this reason (for example "unreachable: no linked Telegram chat").
 	DeadReason string
+	// Channel is, before the row is sent, how it is routed: "" Telegram
+	// (ChatID) as always, ChannelAuto by its contact's channels in order,
+	// or a named channel for a copy to the supervision office (SPEC §14);
+	// once sent, the channel that carried it.
+	Channel string
+	// Address is the e-mail address of an office copy by e-mail.
+	Address string
+}
+
+// ChannelAuto routes a row by its contact's channels, in order, at the
+// moment it is sent.
+const ChannelAuto = "auto"
+
+// office is where the supervision office is reached besides its Telegram
+// chat (SPEC §14): a robot and e-mail addresses. See SetOffice.
+type office struct {
+	robots []string // domain.ChannelWeCom, domain.ChannelDingTalk
+	emails []string
+}
+
+// SetOffice says on which channels beyond its Telegram chat the
+// supervision office is reached: the robots ("wecom", "dingtalk") and the
+// e-mail addresses. Every row for the office (no contact, not a bot's
+// reply) is then written once per channel, each with its own dedup key,
+// so that one channel failing leaves the others. Without a Telegram chat
+// but with another channel, the office gets no Telegram row at all. Call
+// it before the DB is used.
+func (db *DB) SetOffice(robots, emails []string) {
+	db.office = office{robots: robots, emails: emails}
+}
+
+// officeCopies returns ns with the office's copies on its other channels.
+// Telegram evidence (a file id, no bytes) is not copied: only Telegram can
+// resend it; the copy of the message itself says evidence was sent.
+func (db *DB) officeCopies(ns []Notification) []Notification {
+	if len(db.office.robots) == 0 && len(db.office.emails) == 0 {
+		return ns
+	}
+	out := make([]Notification, 0, len(ns))
+	for _, n := range ns {
+		// A batch's members were copied one by one when they were written.
+		if n.ContactID != 0 || n.Kind == KindReply || n.Kind == KindBatch || n.Channel != "" {
+			out = append(out, n)
+			continue
+		}
+		noChat := strings.Contains(n.DeadReason, "supervision chat") || strings.Contains(n.DeadReason, "supervision_chat_id")
+		if n.DeadReason != "" && !noChat {
+			out = append(out, n) // dead for its own sake (a chart without its glyphs): no copies
+			continue
+		}
+		if n.ChatID != 0 {
+			out = append(out, n)
+		}
+		if n.AttachmentKind != "" && len(n.Attachment) == 0 {
+			continue
+		}
+		cp := func(ch, addr string) {
+			c := n
+			c.ChatID, c.Channel, c.Address, c.DeadReason = 0, ch, addr, ""
+			c.DedupKey = n.DedupKey + "@" + ch
+			if addr != "" {
+				c.DedupKey += ":" + addr
+			}
+			out = append(out, c)
+		}
+		for _, r := range db.office.robots {
+			cp(r, "")
+		}
+		for _, a := range db.office.emails {
+			cp(domain.ChannelEmail, a)
+		}
+	}
+	return out
 }
 
 // Enqueue writes notifications to the outbox in one transaction. A row
@@ -104,9 +177,10 @@ func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, ns []Notification) (int,
 // in no particular order); rows whose dedup key was already there are not
 // returned.
 func (db *DB) enqueueReturning(ctx context.Context, tx *sqlx.Tx, ns []Notification) ([]Notification, error) {
-	const cols = 17
+	const cols = 19
 	const chunk = 200
 	now := db.now()
+	ns = db.officeCopies(ns)
 	var written []Notification
 	byKey := make(map[string]int, len(ns))
 	for i, n := range ns {
@@ -120,7 +194,7 @@ func (db *DB) enqueueReturning(ctx context.Context, tx *sqlx.Tx, ns []Notificati
 				return written, fmt.Errorf("enqueue: notification without dedup key")
 			}
 			state, lastErr := StatePending, ""
-			if n.ChatID == 0 && n.DeadReason == "" {
+			if n.ChatID == 0 && n.DeadReason == "" && n.Channel == "" {
 				n.DeadReason = "unreachable: no linked Telegram chat"
 			}
 			if n.DeadReason != "" {
@@ -143,11 +217,13 @@ func (db *DB) enqueueReturning(ctx context.Context, tx *sqlx.Tx, ns []Notificati
 				deadAt = tm(now)
 			}
 			args = append(args, nullID(n.CommitmentID), nullID(n.ContactID), n.ChatID, n.Kind, n.Stage, n.DedupKey, n.Body, buttons,
-				n.AttachmentKind, n.AttachmentName, n.Attachment, state, tm(next), lastErr, tm(now), tm(next), deadAt)
+				n.AttachmentKind, n.AttachmentName, n.Attachment, state, tm(next), lastErr, tm(now), tm(next), deadAt,
+				n.Channel, n.Address)
 		}
 		q := `INSERT INTO notifications (commitment_id, contact_id, chat_id, kind, stage, dedup_key, body, buttons,
-			attachment_kind, attachment_name, attachment, state, next_attempt_at, last_error, created_at, due_at, dead_at) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),", len(part)), ",") +
+			attachment_kind, attachment_name, attachment, state, next_attempt_at, last_error, created_at, due_at, dead_at,
+			channel, address) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),", len(part)), ",") +
 			// A dedup key already in the outbox is skipped: that is what makes
 			// a reminder go out at most once.
 			` ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key`
@@ -198,18 +274,20 @@ type notificationRow struct {
 	DeadAt         dbTime `db:"dead_at"`
 	BatchID        *int64 `db:"batch_id"`
 	FailingSince   dbTime `db:"failing_since"`
+	Channel        string `db:"channel"`
+	Address        string `db:"address"`
 }
 
 const notificationCols = `id, commitment_id, contact_id, chat_id, kind, stage, dedup_key, body, buttons, attachment_kind,
 	attachment_name, attachment, state, attempts, next_attempt_at, last_error, sent_at, message_id, created_at,
-	due_at, dead_at, batch_id, failing_since`
+	due_at, dead_at, batch_id, failing_since, channel, address`
 
 func (r *notificationRow) notification() Notification {
 	n := Notification{ID: r.ID, ChatID: r.ChatID, Kind: r.Kind, Stage: r.Stage, DedupKey: r.DedupKey, Body: r.Body,
 		AttachmentKind: r.AttachmentKind, AttachmentName: r.AttachmentName, Attachment: r.Attachment, State: r.State,
 		Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.T, LastError: r.LastError, SentAt: r.SentAt.ptr(),
 		MessageID: int(r.MessageID), CreatedAt: r.CreatedAt.T, DueAt: r.DueAt.T, DeadAt: r.DeadAt.ptr(),
-		FailingSince: r.FailingSince.ptr()}
+		FailingSince: r.FailingSince.ptr(), Channel: r.Channel, Address: r.Address}
 	if n.DueAt.IsZero() {
 		n.DueAt = n.CreatedAt
 	}

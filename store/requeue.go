@@ -134,7 +134,7 @@ func (db *DB) chatsReachable(ctx context.Context, tx *sqlx.Tx, sent []int64) err
 		return nil
 	}
 	q, args, err := sqlx.In(`SELECT id FROM contacts WHERE unreachable = ? AND chat_id <> 0
-		AND chat_id IN (SELECT chat_id FROM notifications WHERE id IN (?))`, true, sent)
+		AND chat_id IN (SELECT chat_id FROM notifications WHERE id IN (?) AND channel = 'telegram')`, true, sent)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,8 @@ func (db *DB) DueForScan(ctx context.Context, now time.Time, limit int) ([]ScanI
 // planner estimates badly and may scan the whole owners table.
 func ownerContacts(ctx context.Context, q *sqlx.DB, ids []int64) (map[int64][]*domain.Contact, error) {
 	const cols = `SELECT o.commitment_id AS cid, ct.id, ct.key, ct.name, COALESCE(u.name, '') AS unit, ct.role, ct.phone,
-		ct.telegram_user_id, ct.chat_id, ct.language, ct.unreachable, ct.unreachable_why
+		ct.telegram_user_id, ct.chat_id, ct.language, ct.unreachable, ct.unreachable_why,
+		ct.email, ct.channels, ct.email_unreachable_why
 		FROM commitment_owners o JOIN contacts ct ON ct.id = o.contact_id LEFT JOIN units u ON u.id = ct.unit_id`
 	var query string
 	var args []any

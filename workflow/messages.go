@@ -172,6 +172,9 @@ func (s *Service) ownerNotes(c *domain.Commitment, to []*domain.Contact, kind, k
 		w := wordsFor(ct.Language)
 		n := store.Notification{CommitmentID: c.ID, ContactID: ct.ID, ChatID: ct.ChatID, Kind: kind,
 			DedupKey: fmt.Sprintf("%s/%d/%s/%s", kind, c.ID, key, ct.Key), Body: text(w)}
+		if ct.Routed() {
+			n.Channel = store.ChannelAuto
+		}
 		if strings.HasPrefix(key, "ext/") {
 			n.DedupKey = fmt.Sprintf("%s/%s", key, ct.Key)
 			n.Stage = "decision"
