@@ -123,7 +123,9 @@ func TestATelegram403FallsBackToEmailOnceAndStaysThereUntilTheChatAnswers(t *tes
 		ctx := context.Background()
 		smtpSrv, email := emailChannel(t, f.clock)
 		f.d.Routes = &Routes{Email: email, Language: "zh",
-			ActionURL: func(contact, item int64) string { return fmt.Sprintf("https://duban.example/a/tok-%d-%d", contact, item) }}
+			ActionURL: func(contact, item int64) string {
+				return fmt.Sprintf("https://duban.example/a/tok-%d-%d", contact, item)
+			}}
 		wang := &domain.Contact{Key: "wang", Name: "王明", ChatID: 77, Email: "wang@example.gov.cn", Channels: "telegram,email"}
 		addContact(t, db, wang)
 		item := addCommitment(t, db, wang, "清理陶瓷废料")
