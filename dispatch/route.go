@@ -151,6 +151,7 @@ func (rt *Routes) resolve(n store.Notification, contacts map[int64]*domain.Conta
 func (rt *Routes) message(n store.Notification, t *target) notify.Message {
 	m := message(n, t.chat)
 	if t.channel == domain.ChannelTelegram {
+		m.Text = rt.withLink(n, t.contact)
 		return m
 	}
 	m.ChatID, m.Address, m.Buttons = 0, t.address, nil
@@ -175,6 +176,24 @@ func (rt *Routes) message(n store.Notification, t *target) notify.Message {
 	m.Text = text
 	m.Subject = pick("[督办] ", "[duban] ") + subjectLine(n.Body)
 	return m
+}
+
+// withLink is a Telegram reminder's text with the signed action link
+// under it when the web makes them (SPEC §13: every reminder carries one),
+// for an official who would rather answer with a photo from the browser.
+func (rt *Routes) withLink(n store.Notification, c *domain.Contact) string {
+	if rt == nil || rt.ActionURL == nil || n.ContactID == 0 || n.CommitmentID == 0 || !domain.IsReminderKind(n.Kind) {
+		return n.Body
+	}
+	lang := rt.Language
+	if c != nil && c.Language != "" {
+		lang = c.Language
+	}
+	label := "网页办理（免登录）"
+	if domain.IsEnglish(lang) {
+		label = "Answer in the browser (no password)"
+	}
+	return n.Body + fmt.Sprintf("\n\n<a href=\"%s\">%s</a>", html.EscapeString(rt.ActionURL(n.ContactID, n.CommitmentID)), label)
 }
 
 // howToAnswer is the footer of a message on a channel without commands.

@@ -308,3 +308,31 @@ func TestAnEmailAddressRefusedFallsBackToTheUnitRobot(t *testing.T) {
 		}
 	})
 }
+
+func TestTelegramRemindersCarryTheActionLinkWhenTheWebIsOn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		f.d.Routes = &Routes{ActionURL: func(contact, item int64) string { return fmt.Sprintf("https://duban.example/a/t%d-%d", contact, item) }}
+		wang := &domain.Contact{Key: "wang", Name: "王", ChatID: 77}
+		if err := db.AddContact(ctx, wang); err != nil {
+			t.Fatal(err)
+		}
+		item := addCommitment(t, db, wang, "清理")
+		about := func(kind string) func(*store.Notification) {
+			return func(n *store.Notification) { n.ContactID, n.CommitmentID, n.Kind = wang.ID, item, kind }
+		}
+		f.enqueue(77, "逾期提醒", about(domain.KindOverdue))
+		f.enqueue(77, "已销号", about(domain.KindVerified))
+		drain(t, f.d, f.clock)
+		for _, m := range f.srv.SentTo(77) {
+			link := strings.Contains(m.Text, fmt.Sprintf(`href="https://duban.example/a/t%d-%d"`, wang.ID, item))
+			if strings.HasPrefix(m.Text, "逾期提醒") != link {
+				t.Errorf("%q: action link %v, want it on reminders only", m.Text, link)
+			}
+		}
+		if n := len(f.srv.SentTo(77)); n != 2 {
+			t.Errorf("sent %d, want 2", n)
+		}
+	})
+}

@@ -67,6 +67,8 @@ func (r *run) serve(q *chatQueue, b batchInfo) {
 	notifier, msg, channel := d.Notifier, message(n, q.chat), d.Channel
 	if t != nil {
 		notifier, msg, channel = t.notifier, d.Routes.message(n, t), t.channel
+	} else if d.Routes != nil {
+		msg.Text = d.Routes.withLink(n, nil)
 	}
 	start := time.Now()
 	res, err := notifier.Send(r.sendCtx, msg)

@@ -63,6 +63,16 @@ const (
 	KindReassigned    = "reassigned"
 )
 
+// IsReminderKind reports whether kind chases an owner about one item's
+// deadline or progress (the messages an owner answers).
+func IsReminderKind(kind string) bool {
+	switch kind {
+	case KindLead, KindDue, KindOverdue, KindProgressCheck, KindSentBack:
+		return true
+	}
+	return false
+}
+
 var kindNames = map[string][2]string{
 	KindLead:          {"提前提醒", "lead reminder"},
 	KindDue:           {"到期提醒", "due reminder"},

@@ -23,6 +23,10 @@ type Metrics struct {
 	LastScan       prometheus.Gauge // unix time of the last successful scan
 	Enqueued       prometheus.Counter
 	UpdatesHandled prometheus.Counter
+	// ChannelSends counts send attempts by channel (telegram, email,
+	// wecom, dingtalk, console) and outcome ("sent" or a failure class).
+	ChannelSends   *prometheus.CounterVec
+	ChannelLatency *prometheus.HistogramVec
 }
 
 // New registers duban's metrics, and collectors that read the database at
@@ -44,8 +48,13 @@ func New(db *store.DB, loc func() (now time.Time, tz *time.Location, warnDays in
 			Help: "Reminder rows written to the outbox by scans."}),
 		UpdatesHandled: prometheus.NewCounter(prometheus.CounterOpts{Name: "duban_bot_updates_total",
 			Help: "Telegram updates handled."}),
+		ChannelSends: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "duban_channel_sends_total",
+			Help: "Send attempts by channel and outcome."}, []string{"channel", "outcome"}),
+		ChannelLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "duban_channel_request_seconds",
+			Help: "Latency of sends by channel.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 12)}, []string{"channel"}),
 	}
 	m.Registry.MustRegister(m.Sends, m.Failures, m.Latency, m.ScanDuration, m.LastScan, m.Enqueued, m.UpdatesHandled,
+		m.ChannelSends, m.ChannelLatency,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
 		&dbCollector{db: db, loc: loc})
 	return m
@@ -87,6 +96,22 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 // class) and records Telegram's latency. It implements dispatch.Observer.
 func (m *Metrics) Delivered(kind, outcome string, latency time.Duration) {
 	m.Latency.Observe(latency.Seconds())
+	if outcome == "sent" {
+		m.Sends.WithLabelValues(kind).Inc()
+		return
+	}
+	m.Failures.WithLabelValues(kind, outcome).Inc()
+}
+
+// DeliveredOn is Delivered with the channel that carried the send; it
+// implements dispatch.ChannelObserver. Telegram's latency stays in its own
+// histogram too.
+func (m *Metrics) DeliveredOn(channel, kind, outcome string, latency time.Duration) {
+	m.ChannelSends.WithLabelValues(channel, outcome).Inc()
+	m.ChannelLatency.WithLabelValues(channel).Observe(latency.Seconds())
+	if channel == "telegram" {
+		m.Latency.Observe(latency.Seconds())
+	}
 	if outcome == "sent" {
 		m.Sends.WithLabelValues(kind).Inc()
 		return

@@ -30,6 +30,8 @@ type parts struct {
 	// that connects in the background (serve runs it).
 	channel    *dispatch.Channel
 	dispatcher *dispatch.Dispatcher
+	// routes are the channels beyond Telegram (nil: none).
+	routes *dispatch.Routes
 }
 
 // build opens the database and wires the policy, the notifier and the
@@ -85,7 +87,15 @@ func (m *Main) build(ctx context.Context) (*parts, error) {
 	if p.telegram == nil && p.channel == nil {
 		// Telegram's rate limits do not apply to the console.
 		p.dispatcher.Limits = dispatch.Limits{}
+		p.dispatcher.Channel = "console"
 	}
+	// Robots take 20 a minute each whatever carries Telegram's messages.
+	p.dispatcher.Limits.RobotPerMinute = dispatch.DefaultLimits().RobotPerMinute
+	p.dispatcher.Limits.EmailPerSecond = float64(cfg.Channels.Email.PerSecond)
+	if p.routes, err = m.routes(ctx, cfg, db); err != nil {
+		return nil, err
+	}
+	p.dispatcher.Routes = p.routes
 	if err := m.touchOnPolicyChange(ctx, p); err != nil {
 		return nil, err
 	}

@@ -77,6 +77,7 @@ func (m *Main) serve(ctx context.Context) error {
 	} else if p.telegram != nil {
 		checks = append(checks, httpserver.Check{Name: "telegram", Ready: func(context.Context) error { return nil }})
 	}
+	checks = append(checks, channelChecks(p.routes)...)
 	mux := httpserver.Handler(checks, met.Registry)
 	bots, err := m.startBot(ctx, p, sched, mux, goRun)
 	if err != nil {

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"net/textproto"
+	"strings"
+	"testing"
+	"time"
+
+	"duban/notify/channeltest"
+	"duban/store"
+	"duban/store/storetest"
+)
+
+// mailPart is one leaf of a parsed e-mail.
+type mailPart struct {
+	contentType, charset, filename string
+	body                           []byte
+}
+
+// parseMail reads raw as MIME: the decoded subject and the leaves.
+func parseMail(t *testing.T, raw []byte) (string, []mailPart) {
+	t.Helper()
+	msg, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []mailPart
+	var walk func(h textproto.MIMEHeader, r io.Reader)
+	walk = func(h textproto.MIMEHeader, r io.Reader) {
+		mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+		if err != nil {
+			t.Fatalf("content type %q: %v", h.Get("Content-Type"), err)
+		}
+		if strings.HasPrefix(mt, "multipart/") {
+			mr := multipart.NewReader(r, params["boundary"])
+			for {
+				p, err := mr.NextRawPart()
+				if err == io.EOF {
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				walk(p.Header, p)
+			}
+		}
+		switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+		case "quoted-printable":
+			r = quotedprintable.NewReader(r)
+		case "base64":
+			r = base64.NewDecoder(base64.StdEncoding, r)
+		}
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, dp, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+		parts = append(parts, mailPart{contentType: mt, charset: params["charset"], filename: dp["filename"], body: b})
+	}
+	walk(textproto.MIMEHeader(msg.Header), msg.Body)
+	return subject, parts
+}
+
+// TestEmailOnlyOfficialAndTheOfficeByEmail runs the README's e-mail
+// example through the real CLI on both backends: 张国斌 reached by e-mail
+// only, the office's escalations on its chat (the console) and by e-mail,
+// and the monthly report mailed to the office with its xlsx and png.
+func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
+	for _, backend := range []string{store.SQLite, store.Postgres} {
+		t.Run(backend, func(t *testing.T) {
+			srv := channeltest.NewSMTP(t, channeltest.SMTPOptions{NoTLS: true})
+			tm := newTestMain(t, storetest.URL(t, backend))
+			tm.env["DUBAN_CHANNELS_EMAIL_HOST"] = srv.Host
+			tm.env["DUBAN_CHANNELS_EMAIL_PORT"] = fmt.Sprint(srv.Port)
+			tm.env["DUBAN_CHANNELS_EMAIL_STARTTLS"] = "false"
+			tm.env["DUBAN_CHANNELS_EMAIL_FROM"] = "督办 <duban@example.gov.cn>"
+			tm.env["DUBAN_CHANNELS_EMAIL_OFFICE"] = "ducha@example.gov.cn"
+			tm.env["DUBAN_TELEGRAM_SUPERVISION_CHAT_ID"] = "-1001"
+			tm.now = time.Date(2024, 4, 15, 2, 0, 0, 0, time.UTC)
+			tm.must("import", examplePath)
+			tm.must("contact", "edit", "zhang-guobin", "--email", "zhang@example.gov.cn", "--channels", "email")
+
+			tm.now = time.Date(2024, 6, 3, 1, 0, 0, 0, time.UTC) // Monday 09:00 in Shanghai
+			console := tm.must("remind", "--wait", "10s")
+			var toZhang, toOffice [][]byte
+			for _, m := range srv.Mails() {
+				switch m.To[0] {
+				case "zhang@example.gov.cn":
+					toZhang = append(toZhang, m.Data)
+				case "ducha@example.gov.cn":
+					toOffice = append(toOffice, m.Data)
+				}
+			}
+			if len(toZhang) != 1 {
+				t.Fatalf("张国斌 got %d e-mails, want his reminders as one", len(toZhang))
+			}
+			subject, parts := parseMail(t, toZhang[0])
+			if !strings.HasPrefix(subject, "[督办] ") {
+				t.Errorf("subject %q", subject)
+			}
+			text := string(parts[0].body)
+			if parts[0].contentType != "text/plain" || !strings.EqualFold(parts[0].charset, "utf-8") {
+				t.Errorf("first part %s charset %s, want text/plain UTF-8", parts[0].contentType, parts[0].charset)
+			}
+			if !strings.Contains(text, "凤岗村") {
+				t.Errorf("the e-mail does not name the item:\n%s", text)
+			}
+			if strings.Contains(console, "zhang@example.gov.cn") || strings.Contains(console, "致 张国斌") {
+				t.Errorf("张国斌's reminder went to the console too:\n%s", console)
+			}
+			if len(toOffice) == 0 || !strings.Contains(console, "-1001") {
+				t.Errorf("the office got %d e-mails; console:\n%s", len(toOffice), console)
+			}
+			for _, raw := range toOffice {
+				_, ps := parseMail(t, raw)
+				if !strings.Contains(string(ps[0].body), "duban show") {
+					t.Errorf("an office e-mail names no command to act with:\n%s", ps[0].body)
+				}
+			}
+
+			// The monthly report: the text, then the xlsx and the png, each
+			// attached to its e-mail.
+			before := len(srv.Mails())
+			tm.must("report", "--month", "2024-05", "--send")
+			tm.must("remind", "--wait", "10s")
+			got := map[string]mailPart{}
+			for _, m := range srv.Mails()[before:] {
+				if m.To[0] != "ducha@example.gov.cn" {
+					continue
+				}
+				subject, ps := parseMail(t, m.Data)
+				if !strings.Contains(subject, "月报") {
+					continue
+				}
+				for _, p := range ps {
+					if p.filename != "" {
+						got[p.filename] = p
+					}
+				}
+			}
+			x, okx := got["duban-report-2024-05.xlsx"]
+			p, okp := got["duban-report-2024-05.png"]
+			if !okx || !okp {
+				t.Fatalf("report attachments %v, want the xlsx and the png", keys(got))
+			}
+			if !strings.HasPrefix(string(x.body), "PK") || !strings.HasPrefix(string(p.body), "\x89PNG") {
+				t.Errorf("attachments are not an xlsx (%q…) and a png (%q…)", x.body[:2], p.body[:4])
+			}
+		})
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
