@@ -35,6 +35,8 @@ type contactRow struct {
 	Unit           string `db:"unit"`
 	Role           string `db:"role"`
 	Phone          string `db:"phone"`
+	Email          string `db:"email"`
+	Channels       string `db:"channels"`
 	TelegramUserID int64  `db:"telegram_user_id"`
 	ChatID         int64  `db:"chat_id"`
 	Language       string `db:"language"`
@@ -43,7 +45,7 @@ type contactRow struct {
 }
 
 const contactSelect = `SELECT ct.id, ct.key, ct.name, COALESCE(u.name, '') AS unit, ct.role, ct.phone,
-	ct.telegram_user_id, ct.chat_id, ct.language, ct.unreachable, ct.unreachable_why
+	ct.email, ct.channels, ct.telegram_user_id, ct.chat_id, ct.language, ct.unreachable, ct.unreachable_why
 	FROM contacts ct LEFT JOIN units u ON u.id = ct.unit_id`
 
 func (r contactRow) domain() *domain.Contact {
