@@ -48,17 +48,23 @@ type Unit struct {
 	Line int    `yaml:"-" json:"-"`
 }
 
-// Contact is a person.
+// Contact is a person. Email and Channels, when absent, leave what an
+// existing contact has; written out empty (email: "", channels: []) they
+// clear it.
 type Contact struct {
-	Key            string `yaml:"key" json:"key"`
-	Name           string `yaml:"name" json:"name"`
-	Unit           string `yaml:"unit,omitempty" json:"unit,omitempty"`
-	Role           string `yaml:"role,omitempty" json:"role,omitempty"`
-	Phone          string `yaml:"phone,omitempty" json:"phone,omitempty"`
-	TelegramChatID int64  `yaml:"telegram_chat_id,omitempty" json:"telegram_chat_id,omitempty"`
-	Language       string `yaml:"language,omitempty" json:"language,omitempty"`
-	Line           int    `yaml:"-" json:"-"`
-	Fields         Lines  `yaml:"-" json:"-"`
+	Key   string `yaml:"key" json:"key"`
+	Name  string `yaml:"name" json:"name"`
+	Unit  string `yaml:"unit,omitempty" json:"unit,omitempty"`
+	Role  string `yaml:"role,omitempty" json:"role,omitempty"`
+	Phone string `yaml:"phone,omitempty" json:"phone,omitempty"`
+	Email string `yaml:"email,omitempty" json:"email,omitempty"`
+	// Channels is the contact's order of preference (SPEC §14); empty
+	// means [telegram], and is how export writes that default.
+	Channels       []string `yaml:"channels,omitempty,flow" json:"channels,omitempty"`
+	TelegramChatID int64    `yaml:"telegram_chat_id,omitempty" json:"telegram_chat_id,omitempty"`
+	Language       string   `yaml:"language,omitempty" json:"language,omitempty"`
+	Line           int      `yaml:"-" json:"-"`
+	Fields         Lines    `yaml:"-" json:"-"`
 }
 
 // Source is the document commitments come from.
@@ -174,6 +180,12 @@ func (es Errors) Err() error {
 // Lines records the line of each key of a YAML record, so that an error
 // names the line of the bad field, not just of its record.
 type Lines map[string]int
+
+// Has reports whether the record wrote key, even with an empty value.
+func (l Lines) Has(key string) bool {
+	_, ok := l[key]
+	return ok
+}
 
 // At returns the line of key, or def when it is unknown (CSV rows, absent
 // keys).

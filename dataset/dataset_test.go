@@ -99,3 +99,71 @@ commitments:
 		t.Fatalf("bad yaml: %v", err)
 	}
 }
+
+func TestContactEmailAndChannels(t *testing.T) {
+	in := `contacts:
+  - key: a
+    name: 甲
+    email: a@example.gov.cn
+    channels: [email, telegram]
+  - key: b
+    name: 乙
+    email: not-an-address
+    channels: [telegram, fax]
+  - key: c
+    name: 丙
+    channels: [wecom, wecom]
+`
+	ds, err := ParseYAML(strings.NewReader(in), "f.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := ds.Contacts[0]; c.Email != "a@example.gov.cn" || strings.Join(c.Channels, ",") != "email,telegram" {
+		t.Fatalf("got %+v", c)
+	}
+	want := []string{
+		`f.yaml:8: contacts[1].email: "not-an-address" is not an e-mail address: want one like name@example.gov.cn`,
+		`f.yaml:9: contacts[1].channels: unknown channel "fax": want telegram, email, wecom, dingtalk`,
+		`f.yaml:12: contacts[2].channels: duplicate channel "wecom"`,
+	}
+	errs := ds.Validate("f.yaml", nil)
+	if len(errs) != len(want) {
+		t.Fatalf("errors: %v", errs)
+	}
+	for i, e := range errs {
+		if e.Error() != want[i] {
+			t.Errorf("error %d: %q, want %q", i, e.Error(), want[i])
+		}
+	}
+	// Written back in the order of the format, the list in flow style;
+	// a contact without them writes neither.
+	ds.Contacts = append(ds.Contacts[:1], Contact{Key: "d", Name: "丁"})
+	var a, b bytes.Buffer
+	if err := WriteYAML(&a, ds); err != nil {
+		t.Fatal(err)
+	}
+	const out = `contacts:
+  - key: a
+    name: 甲
+    email: a@example.gov.cn
+    channels: [email, telegram]
+  - key: d
+    name: 丁
+`
+	if a.String() != out {
+		t.Fatalf("wrote:\n%s\nwant:\n%s", a.String(), out)
+	}
+	again, err := ParseYAML(bytes.NewReader(a.Bytes()), "a.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteYAML(&b, again); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Fatalf("write → parse → write differs:\n%s\n%s", a.String(), b.String())
+	}
+	if !again.Contacts[0].Fields.Has("email") || again.Contacts[1].Fields.Has("email") {
+		t.Fatalf("Has: %v %v", again.Contacts[0].Fields, again.Contacts[1].Fields)
+	}
+}

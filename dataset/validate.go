@@ -48,6 +48,12 @@ func (ds *Dataset) Validate(file string, scheme []string) Errors {
 				bad(c.Fields.At("role", c.Line), p+".role", "%v", err)
 			}
 		}
+		if err := domain.CheckEmail(c.Email); err != nil {
+			bad(c.Fields.At("email", c.Line), p+".email", "%v", err)
+		}
+		if err := domain.CheckChannels(c.Channels); err != nil {
+			bad(c.Fields.At("channels", c.Line), p+".channels", "%v", err)
+		}
 		if c.Language != "" && c.Language != "zh" && c.Language != "en" {
 			bad(c.Fields.At("language", c.Line), p+".language", "unknown language %q: want zh or en", c.Language)
 		}

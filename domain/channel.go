@@ -1,7 +1,5 @@
 package domain
 
-import "strings"
-
 // The channels a message can go by (SPEC §14).
 const (
 	ChannelTelegram = "telegram"
@@ -10,20 +8,12 @@ const (
 	ChannelDingTalk = "dingtalk"
 )
 
-// Channels are the channels a contact may list, in no order.
-var Channels = []string{ChannelTelegram, ChannelEmail, ChannelWeCom, ChannelDingTalk}
-
 // ChannelList is a contact's channels in their order of preference; no
 // list means Telegram alone.
 func (c *Contact) ChannelList() []string {
-	var out []string
-	for _, ch := range strings.Split(c.Channels, ",") {
-		if ch = strings.TrimSpace(ch); ch != "" {
-			out = append(out, ch)
-		}
-	}
+	out, _ := ParseChannels(c.Channels)
 	if len(out) == 0 {
-		return []string{ChannelTelegram}
+		return DefaultChannels
 	}
 	return out
 }

@@ -35,13 +35,13 @@ type contactRow struct {
 	Unit           string `db:"unit"`
 	Role           string `db:"role"`
 	Phone          string `db:"phone"`
+	Email          string `db:"email"`
+	Channels       string `db:"channels"`
 	TelegramUserID int64  `db:"telegram_user_id"`
 	ChatID         int64  `db:"chat_id"`
 	Language       string `db:"language"`
 	Unreachable    bool   `db:"unreachable"`
 	UnreachableWhy string `db:"unreachable_why"`
-	Email          string `db:"email"`
-	Channels       string `db:"channels"`
 	EmailWhy       string `db:"email_unreachable_why"`
 }
 

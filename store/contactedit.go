@@ -18,7 +18,7 @@ type ContactEdit struct {
 	NewUnit bool
 }
 
-// Channels a contact may be reached on (SPEC §14).
+// Channels a contact may be reached on (SPEC §14): domain.Channels.
 var Channels = domain.Channels
 
 // EditContact changes the given fields of the contact with key.
@@ -48,25 +48,17 @@ func (db *DB) EditContact(ctx context.Context, key string, e ContactEdit) error 
 		return domain.Errorf(domain.EINVALID, "language: want zh or en, got %q", *e.Language)
 	}
 	if e.Channels != nil {
-		var cs []string
-		for _, c := range strings.Split(*e.Channels, ",") {
-			if c = strings.TrimSpace(c); c == "" {
-				continue
-			}
-			ok := false
-			for _, k := range Channels {
-				ok = ok || k == c
-			}
-			if !ok {
-				return domain.Errorf(domain.EINVALID, "channels: unknown channel %q: want %s", c, strings.Join(Channels, ", "))
-			}
-			cs = append(cs, c)
+		cs, err := domain.ParseChannels(*e.Channels)
+		if err != nil {
+			return domain.Errorf(domain.EINVALID, "channels: %v", err)
 		}
 		joined := strings.Join(cs, ",")
 		e.Channels = &joined
 	}
-	if e.Email != nil && *e.Email != "" && !strings.Contains(*e.Email, "@") {
-		return domain.Errorf(domain.EINVALID, "email: %q is not an e-mail address", *e.Email)
+	if e.Email != nil {
+		if err := domain.CheckEmail(strings.TrimSpace(*e.Email)); err != nil {
+			return domain.Errorf(domain.EINVALID, "email: %v", err)
+		}
 	}
 	for _, f := range []struct {
 		col string

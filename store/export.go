@@ -25,8 +25,10 @@ func (db *DB) Export(ctx context.Context, loc *time.Location) (*dataset.Dataset,
 		return nil, fmt.Errorf("export contacts: %w", err)
 	}
 	for _, c := range contacts {
+		// Empty channels (the default, [telegram]) are left out.
+		channels, _ := domain.ParseChannels(c.Channels)
 		ds.Contacts = append(ds.Contacts, dataset.Contact{Key: c.Key, Name: c.Name, Unit: c.Unit, Role: c.Role,
-			Phone: c.Phone, TelegramChatID: c.ChatID, Language: c.Language})
+			Phone: c.Phone, Email: c.Email, Channels: channels, TelegramChatID: c.ChatID, Language: c.Language})
 	}
 	sources, err := db.Sources(ctx)
 	if err != nil {

@@ -140,20 +140,35 @@ func (im *importer) contacts(cs []dataset.Contact, st *ImportStats) error {
 			return err
 		}
 		var cur struct {
-			ID     int64         `db:"id"`
-			Name   string        `db:"name"`
-			UnitID sql.NullInt64 `db:"unit_id"`
-			Role   string        `db:"role"`
-			Phone  string        `db:"phone"`
-			Chat   int64         `db:"chat_id"`
-			Lang   string        `db:"language"`
+			ID       int64         `db:"id"`
+			Name     string        `db:"name"`
+			UnitID   sql.NullInt64 `db:"unit_id"`
+			Role     string        `db:"role"`
+			Phone    string        `db:"phone"`
+			Email    string        `db:"email"`
+			Channels string        `db:"channels"`
+			Chat     int64         `db:"chat_id"`
+			Lang     string        `db:"language"`
 		}
-		err = im.tx.GetContext(im.ctx, &cur, im.tx.Rebind(`SELECT id, name, unit_id, role, phone, chat_id, language FROM contacts WHERE key = ?`), c.Key)
+		err = im.tx.GetContext(im.ctx, &cur, im.tx.Rebind(`SELECT id, name, unit_id, role, phone, email, channels, chat_id, language
+			FROM contacts WHERE key = ?`), c.Key)
+		// Email and channels, when the record leaves them out, keep what
+		// an existing contact has; written empty, they clear it.
+		email, channels := c.Email, strings.Join(c.Channels, ",")
+		if err == nil {
+			if c.Email == "" && !c.Fields.Has("email") {
+				email = cur.Email
+			}
+			if len(c.Channels) == 0 && !c.Fields.Has("channels") {
+				channels = cur.Channels
+			}
+		}
 		switch {
 		case err == sql.ErrNoRows:
 			st.Contacts++
-			if err := im.exec(`INSERT INTO contacts (key, name, unit_id, role, phone, chat_id, language) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				c.Key, c.Name, unit, role, c.Phone, c.TelegramChatID, lang); err != nil {
+			if err := im.exec(`INSERT INTO contacts (key, name, unit_id, role, phone, email, channels, chat_id, language)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				c.Key, c.Name, unit, role, c.Phone, email, channels, c.TelegramChatID, lang); err != nil {
 				return fmt.Errorf("import contact %s: %w", c.Key, err)
 			}
 		case err != nil:
@@ -163,12 +178,13 @@ func (im *importer) contacts(cs []dataset.Contact, st *ImportStats) error {
 			if c.TelegramChatID != 0 {
 				chat = c.TelegramChatID
 			}
-			if cur.Name == c.Name && cur.UnitID == unit && cur.Role == role && cur.Phone == c.Phone && cur.Chat == chat && cur.Lang == lang {
+			if cur.Name == c.Name && cur.UnitID == unit && cur.Role == role && cur.Phone == c.Phone && cur.Email == email &&
+				cur.Channels == channels && cur.Chat == chat && cur.Lang == lang {
 				continue
 			}
 			st.ContactsUpdated++
-			if err := im.exec(`UPDATE contacts SET name = ?, unit_id = ?, role = ?, phone = ?, chat_id = ?, language = ? WHERE id = ?`,
-				c.Name, unit, role, c.Phone, chat, lang, cur.ID); err != nil {
+			if err := im.exec(`UPDATE contacts SET name = ?, unit_id = ?, role = ?, phone = ?, email = ?, channels = ?, chat_id = ?,
+				language = ? WHERE id = ?`, c.Name, unit, role, c.Phone, email, channels, chat, lang, cur.ID); err != nil {
 				return err
 			}
 		}

@@ -247,7 +247,8 @@ func TestContactEditAndRemove(t *testing.T) {
 		if out := tm.must("contact", "list"); !strings.Contains(out, "13800000000") {
 			t.Errorf("edit lost: %s", out)
 		}
-		for _, args := range [][]string{{"--unit", "市场监管局"}, {"--channels", "fax"}, {"--role", "boss"}, {"--email", "nope"}} {
+		for _, args := range [][]string{{"--unit", "市场监管局"}, {"--channels", "fax"}, {"--role", "boss"}, {"--email", "nope"},
+			{"--channels", "email,email"}, {"--email", "李明 <li@example.cn>"}} {
 			if _, errs, code := tm.run(append([]string{"contact", "edit", "li-ming"}, args...)...); code != 2 {
 				t.Errorf("edit %v: exit %d %s", args, code, errs)
 			}
