@@ -43,6 +43,11 @@ type Config struct {
 	HTTP                 HTTP     `yaml:"http"`
 	Web                  Web      `yaml:"web"`
 	Log                  Log      `yaml:"log"`
+	// Channels are the ways to reach people beyond Telegram (SPEC §14).
+	Channels Channels `yaml:"channels"`
+	// Units are the units' own robots (SPEC §14); the file only, not the
+	// environment.
+	Units []Unit `yaml:"units"`
 
 	// Location is Timezone loaded; Default and a successful Validate set it.
 	Location *time.Location `yaml:"-"`
@@ -182,6 +187,64 @@ type Web struct {
 	BaseURL string `yaml:"base_url"`
 }
 
+// Channels configures e-mail and the supervision office's group robots.
+type Channels struct {
+	Email Email `yaml:"email"`
+	// WeCom is the office's 企业微信 group robot; DingTalk its 钉钉 one.
+	WeCom    Robot `yaml:"wecom"`
+	DingTalk Robot `yaml:"dingtalk"`
+}
+
+// Email configures the SMTP server duban sends through.
+type Email struct {
+	// Host is the SMTP server; empty turns e-mail off.
+	Host string `yaml:"host"`
+	// Port is 587 for STARTTLS (or 25), 465 for implicit TLS.
+	Port     int    `yaml:"port"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password" secret:"true"`
+	// From is the sender, "督办 <duban@example.gov.cn>".
+	From string `yaml:"from"`
+	// StartTLS requires STARTTLS before authenticating (port 465 is TLS
+	// from the start whatever this says).
+	StartTLS bool `yaml:"starttls"`
+	// PerSecond caps all e-mail together; 0 means unlimited.
+	PerSecond int `yaml:"per_second"`
+	// Office are the supervision office's addresses: they get a copy of
+	// what the office's Telegram chat gets (escalations, 待销号, digests,
+	// reports with their xlsx and png).
+	Office []string `yaml:"office"`
+}
+
+// Enabled reports whether e-mail is configured.
+func (e Email) Enabled() bool { return e.Host != "" }
+
+// Robot is a group robot's webhook: WeCom's carries its key, DingTalk's its
+// access_token, both secret; DingTalk's signing secret (加签, "SEC…") too.
+type Robot struct {
+	Webhook string `yaml:"webhook" secret:"url"`
+	Secret  string `yaml:"secret" secret:"true"`
+}
+
+// Unit gives one unit its own robots: its officials who list wecom or
+// dingtalk among their channels are reached there.
+type Unit struct {
+	Name            string `yaml:"name"`
+	WeComWebhook    string `yaml:"wecom_webhook" secret:"url"`
+	DingTalkWebhook string `yaml:"dingtalk_webhook" secret:"url"`
+	DingTalkSecret  string `yaml:"dingtalk_secret" secret:"true"`
+}
+
+// Unit returns the robots of the unit with name.
+func (c *Config) Unit(name string) (Unit, bool) {
+	for _, u := range c.Units {
+		if u.Name == name {
+			return u, true
+		}
+	}
+	return Unit{}, false
+}
+
 // Log configures logging.
 type Log struct {
 	// Level is debug, info, warn or error.
@@ -226,6 +289,8 @@ func Default() Config {
 		Import:   Import{MaxBytes: DefaultImportMaxBytes},
 		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
 		Log:      Log{Level: "info", Format: "text"},
+		Channels: Channels{Email: Email{Port: 587, StartTLS: true, PerSecond: 5, Office: []string{}}},
+		Units:    []Unit{},
 		Location: mustLoadLocation("Asia/Shanghai"),
 	}
 }

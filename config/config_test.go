@@ -43,6 +43,19 @@ var specDefaults = map[string]any{
 	"web.base_url":                  "",
 	"log.level":                     "info",
 	"log.format":                    "text",
+	"channels.email.host":           "",
+	"channels.email.port":           587,
+	"channels.email.username":       "",
+	"channels.email.password":       "",
+	"channels.email.from":           "",
+	"channels.email.starttls":       true,
+	"channels.email.per_second":     5,
+	"channels.email.office":         []string{},
+	"channels.wecom.webhook":        "",
+	"channels.wecom.secret":         "",
+	"channels.dingtalk.webhook":     "",
+	"channels.dingtalk.secret":      "",
+	"units":                         []Unit{},
 }
 
 // get returns the value of a dotted key in c.

@@ -12,6 +12,9 @@ func TestKeyTypes(t *testing.T) {
 			if typ.Kind() == reflect.Slice {
 				typ = typ.Elem()
 			}
+			if typ.Kind() == reflect.Struct {
+				return // a list of sections (units): the file only
+			}
 			if _, ok := parseScalar(typ, "1"); !ok {
 				t.Errorf("%s: parseScalar does not handle %v", k.path, k.typ)
 			}

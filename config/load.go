@@ -179,6 +179,16 @@ func (d *decoder) leaf(n *yaml.Node, f reflect.Value, path string, secret bool) 
 		d.fail(n.Line, "%s: want %s, got %s", path, want(t), kind(n))
 		return
 	}
+	if t.Elem().Kind() == reflect.Struct {
+		// A list of sections (units): each item a mapping of its keys,
+		// named in errors as units[2].wecom_webhook.
+		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			d.section(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+		f.Set(s)
+		return
+	}
 	s := reflect.MakeSlice(t, 0, len(n.Content))
 	bad := false
 	for i, item := range n.Content {

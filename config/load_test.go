@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -69,6 +70,16 @@ web:
 log:
   level: debug
   format: json
+channels:
+  email: {host: smtp.example.gov.cn, port: 465, username: duban, password: "mail-Pa55", from: "督办 <duban@example.gov.cn>", starttls: false, per_second: 2, office: [ducha@example.gov.cn]}
+  wecom: {webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-office-key"}
+  dingtalk: {webhook: "https://oapi.dingtalk.com/robot/send?access_token=ding-office-token", secret: SECoffice}
+units:
+  - name: 浮梁县
+    wecom_webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-unit-key"
+  - name: 昌江区
+    dingtalk_webhook: "https://oapi.dingtalk.com/robot/send?access_token=ding-unit-token"
+    dingtalk_secret: SECunit
 `
 
 func TestLoadFile(t *testing.T) {
@@ -103,7 +114,17 @@ func TestLoadFile(t *testing.T) {
 			HTTP:                 HTTP{Listen: ":8081"},
 			Web:                  Web{Listen: ":8082", BaseURL: "https://duban.example/"},
 			Log:                  Log{Level: "debug", Format: "json"},
-			Location:             paris,
+			Channels: Channels{
+				Email: Email{Host: "smtp.example.gov.cn", Port: 465, Username: "duban", Password: "mail-Pa55", From: "督办 <duban@example.gov.cn>",
+					PerSecond: 2, Office: []string{"ducha@example.gov.cn"}},
+				WeCom:    Robot{Webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-office-key"},
+				DingTalk: Robot{Webhook: "https://oapi.dingtalk.com/robot/send?access_token=ding-office-token", Secret: "SECoffice"},
+			},
+			Units: []Unit{
+				{Name: "浮梁县", WeComWebhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-unit-key"},
+				{Name: "昌江区", DingTalkWebhook: "https://oapi.dingtalk.com/robot/send?access_token=ding-unit-token", DingTalkSecret: "SECunit"},
+			},
+			Location: paris,
 		}
 		sameConfig(t, *c, want)
 		if h, m := c.SendAtClock(); h != 8 || m != 30 {
@@ -276,4 +297,86 @@ func containsLine(text, line string) bool {
 		}
 	}
 	return false
+}
+
+func TestChannelsConfig(t *testing.T) {
+	t.Run("the full file's channels redact to nothing secret", func(t *testing.T) {
+		c, err := Load(writeConfig(t, fullYAML), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := c.Redacted()
+		dump := fmt.Sprintf("%+v", r)
+		for _, secret := range []string{"mail-Pa55", "wecom-office-key", "ding-office-token", "SECoffice", "wecom-unit-key", "ding-unit-token", "SECunit"} {
+			if strings.Contains(dump, secret) {
+				t.Errorf("Redacted shows %q:\n%s", secret, dump)
+			}
+		}
+		if c.Units[0].WeComWebhook != "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-unit-key" {
+			t.Errorf("Redacted changed the original: %q", c.Units[0].WeComWebhook)
+		}
+		if u, ok := c.Unit("昌江区"); !ok || u.DingTalkSecret != "SECunit" {
+			t.Errorf("Unit(昌江区) = %+v, %v", u, ok)
+		}
+	})
+	t.Run("the SMTP password comes from the environment or a file", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "smtp-password")
+		if err := os.WriteFile(file, []byte("from-File-9\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load("", env(map[string]string{"DUBAN_CHANNELS_EMAIL_HOST": "127.0.0.1", "DUBAN_CHANNELS_EMAIL_FROM": "duban@example.gov.cn",
+			"DUBAN_CHANNELS_EMAIL_USERNAME": "duban", "DUBAN_CHANNELS_EMAIL_PASSWORD_FILE": file, "DUBAN_CHANNELS_EMAIL_OFFICE": "a@example.gov.cn, b@example.gov.cn"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := c.Channels.Email; e.Password != "from-File-9" || len(e.Office) != 2 || !e.Enabled() {
+			t.Errorf("email %+v", c.Redacted().Channels.Email)
+		}
+	})
+	t.Run("every problem is named with its line, and no secret is shown", func(t *testing.T) {
+		_, err := Load(writeConfig(t, `channels:
+  email:
+    host: smtp.example.gov.cn
+    port: 70000
+    username: duban
+    from: not an address
+    office: [ducha@example.gov.cn, nobody]
+  wecom:
+    webhook: "ftp://qyapi.weixin.qq.com/send?key=leaked-key-1"
+  dingtalk:
+    webhook: "https://oapi.dingtalk.com/robot/send?access_token=leaked-token-2"
+units:
+  - name: 浮梁县
+    wecom_webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+  - name: 浮梁县
+    dingtalk_webhook: "https://oapi.dingtalk.com/robot/send?access_token=leaked-token-3"
+  - wecom_webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    colour: red
+`), nil)
+		if err == nil {
+			t.Fatal("loaded a bad channels section")
+		}
+		msg := err.Error()
+		for _, want := range []string{
+			`:4: channels.email.port: want 1 to 65535, got 70000`,
+			`:6: channels.email.from: want an address`,
+			`channels.email.password: missing (channels.email.username is set)`,
+			`:7: channels.email.office: item 1: "nobody" is not an e-mail address`,
+			`:9: channels.wecom.webhook: want an https:// webhook URL, got "ftp://qyapi.weixin.qq.com/send?key=***"`,
+			`channels.dingtalk.secret: missing`,
+			`:14: units[0].wecom_webhook: want the webhook URL with its key=...`,
+			`:15: units[1].name: "浮梁县" is also units[0]`,
+			`units[1].dingtalk_secret: missing`,
+			`:18: unknown key "units[2].colour"`,
+		} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("errors lack %q:\n%s", want, msg)
+			}
+		}
+		for _, secret := range []string{"leaked-key-1", "leaked-token-2", "leaked-token-3"} {
+			if strings.Contains(msg, secret) {
+				t.Errorf("errors show %q:\n%s", secret, msg)
+			}
+		}
+	})
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"maps"
+	"reflect"
 	"regexp"
 	"strings"
 )
@@ -15,6 +16,11 @@ func (c *Config) Redacted() Config {
 	r.Reminders.LeadDays = append([]int(nil), c.Reminders.LeadDays...)
 	r.ClassificationScheme = append([]string(nil), c.ClassificationScheme...)
 	r.where = maps.Clone(c.where)
+	r.Channels.Email.Office = append([]string(nil), c.Channels.Email.Office...)
+	r.Units = append([]Unit(nil), c.Units...)
+	for i := range r.Units {
+		redactStruct(reflect.ValueOf(&r.Units[i]).Elem())
+	}
 	for _, k := range keys() {
 		if k.secret == "" {
 			continue
@@ -32,9 +38,46 @@ func (c *Config) Redacted() Config {
 	return r
 }
 
+// redactStruct redacts the fields of a list item (a unit) by their
+// secret tags, as Redacted does the keys.
+func redactStruct(v reflect.Value) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch v.Type().Field(i).Tag.Get("secret") {
+		case "url":
+			f.SetString(redactURL(f.String()))
+		case "true":
+			if f.String() != "" {
+				f.SetString("***")
+			}
+		}
+	}
+}
+
+// structSecrets returns the secret values of a list item (a unit).
+func structSecrets(v reflect.Value) []string {
+	var out []string
+	for i := range v.NumField() {
+		s := v.Field(i).String()
+		switch v.Type().Field(i).Tag.Get("secret") {
+		case "url":
+			out = append(out, urlPassword(s))
+			for _, m := range passwordParam.FindAllStringSubmatch(s, -1) {
+				out = append(out, m[2])
+			}
+		case "true":
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // secrets returns the secret values in c, to be scrubbed from messages.
 func (c *Config) secrets() []string {
 	var out []string
+	for i := range c.Units {
+		out = append(out, structSecrets(reflect.ValueOf(&c.Units[i]).Elem())...)
+	}
 	for _, k := range keys() {
 		if k.secret == "" {
 			continue
@@ -67,7 +110,9 @@ func (c *Config) scrub(msg string) string {
 
 // passwordParam matches a password query parameter, which lib/pq accepts
 // in place of one in the user information.
-var passwordParam = regexp.MustCompile(`(?i)(password=)([^&#]*)`)
+// So does a robot's webhook: WeCom's key, DingTalk's access_token (and a
+// sign, should one be pasted in).
+var passwordParam = regexp.MustCompile(`(?i)((?:password|key|access_token|sign)=)([^&#]*)`)
 
 // redactURL replaces the password in a URL's user information, and the
 // value of any password query parameter, by "***". It works on the text

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -82,6 +83,7 @@ func (c *Config) Validate() error {
 			v.fail("web.base_url", "want an absolute http:// or https:// URL without query, such as \"https://duban.example.gov.cn\", got %q", redactURL(b))
 		}
 	}
+	v.channels()
 	v.oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
 	v.oneOf("log.format", c.Log.Format, "text", "json")
 
@@ -268,3 +270,67 @@ func validSecretToken(s string) bool {
 }
 
 func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
+
+// channels checks e-mail and the robots (SPEC §14): addresses that parse,
+// a password beside a username, webhooks that are http(s) URLs carrying
+// their key (WeCom) or access_token (DingTalk), a DingTalk robot's signing
+// secret, units named once. No message shows a secret: URLs are redacted.
+func (v *validator) channels() {
+	e := v.c.Channels.Email
+	if e.Enabled() {
+		if e.Port < 1 || e.Port > 65535 {
+			v.fail("channels.email.port", "want 1 to 65535, got %d", e.Port)
+		}
+		if a, err := mail.ParseAddress(e.From); e.From == "" || err != nil || a.Address == "" {
+			v.fail("channels.email.from", "want an address such as \"督办 <duban@example.gov.cn>\", got %q", e.From)
+		}
+		if e.Username != "" && e.Password == "" {
+			v.fail("channels.email.password", "missing (channels.email.username is set)")
+		}
+		for i, a := range e.Office {
+			if _, err := mail.ParseAddress(a); err != nil {
+				v.fail("channels.email.office", "item %d: %q is not an e-mail address", i, a)
+			}
+		}
+	}
+	v.atLeast("channels.email.per_second", e.PerSecond, 0)
+	v.robot("channels.wecom.webhook", v.c.Channels.WeCom.Webhook, "key")
+	v.robot("channels.dingtalk.webhook", v.c.Channels.DingTalk.Webhook, "access_token")
+	if v.c.Channels.DingTalk.Webhook != "" && v.c.Channels.DingTalk.Secret == "" {
+		v.fail("channels.dingtalk.secret", "missing: the robot's 加签 secret (SEC...) signs every message")
+	}
+	seen := map[string]int{}
+	for i, u := range v.c.Units {
+		at := fmt.Sprintf("units[%d]", i)
+		name := strings.TrimSpace(u.Name)
+		if name == "" {
+			v.fail(at+".name", "missing: the unit's name as contacts have it")
+		} else if j, dup := seen[name]; dup {
+			v.fail(at+".name", "%q is also units[%d]", name, j)
+		} else {
+			seen[name] = i
+		}
+		v.robot(at+".wecom_webhook", u.WeComWebhook, "key")
+		v.robot(at+".dingtalk_webhook", u.DingTalkWebhook, "access_token")
+		if u.DingTalkWebhook != "" && u.DingTalkSecret == "" {
+			v.fail(at+".dingtalk_secret", "missing: the robot's 加签 secret (SEC...) signs every message")
+		}
+	}
+}
+
+// robot checks a webhook URL: http(s), with a host, carrying param. A unit's
+// keys were recorded with their item's path, where the section decoder put
+// them.
+func (v *validator) robot(key, raw, param string) {
+	if raw == "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !isHTTPURL(raw) {
+		v.fail(key, "want an https:// webhook URL, got %q", redactURL(raw))
+		return
+	}
+	if u.Query().Get(param) == "" {
+		v.fail(key, "want the webhook URL with its %s=..., got %q", param, redactURL(raw))
+	}
+}

@@ -187,6 +187,9 @@ func (m *Main) store(ctx context.Context) (*store.DB, error) {
 		return nil, err
 	}
 	db.Now = m.Now
+	// Every command that tells the office something (report --send, done,
+	// extension requests) writes its copies on the office's other channels.
+	db.SetOffice(officeChannels(cfg))
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

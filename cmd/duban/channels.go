@@ -15,8 +15,7 @@ import (
 )
 
 // routes builds the channels beyond Telegram from channels.* and units[]
-// (SPEC §14), and tells the store where the office hears besides its
-// Telegram chat. It returns nil when none is configured and the web makes
+// (SPEC §14). It returns nil when none is configured and the web makes
 // no action links.
 func (m *Main) routes(ctx context.Context, cfg *config.Config, db *store.DB) (*dispatch.Routes, error) {
 	rt := &dispatch.Routes{Language: cfg.Language, UnitWeCom: map[string]notify.Notifier{}, UnitDingTalk: map[string]notify.Notifier{}}
@@ -26,15 +25,12 @@ func (m *Main) routes(ctx context.Context, cfg *config.Config, db *store.DB) (*d
 			From: e.From, StartTLS: e.StartTLS, Now: m.Now})
 		on = true
 	}
-	var robots []string
 	if w := cfg.Channels.WeCom; w.Webhook != "" {
 		rt.WeCom = notify.NewWeCom(w.Webhook, nil)
-		robots = append(robots, domain.ChannelWeCom)
 		on = true
 	}
 	if d := cfg.Channels.DingTalk; d.Webhook != "" {
 		rt.DingTalk = notify.NewDingTalk(d.Webhook, d.Secret, nil, m.Now)
-		robots = append(robots, domain.ChannelDingTalk)
 		on = true
 	}
 	for _, u := range cfg.Units {
@@ -47,11 +43,6 @@ func (m *Main) routes(ctx context.Context, cfg *config.Config, db *store.DB) (*d
 			on = true
 		}
 	}
-	var office []string
-	if rt.Email != nil {
-		office = cfg.Channels.Email.Office
-	}
-	db.SetOffice(robots, office)
 	if cfg.Web.BaseURL != "" {
 		links, err := web.NewLinks(ctx, db, cfg.Web.BaseURL, m.Now)
 		if err != nil {
@@ -66,6 +57,21 @@ func (m *Main) routes(ctx context.Context, cfg *config.Config, db *store.DB) (*d
 		return nil, nil
 	}
 	return rt, nil
+}
+
+// officeChannels are the robots and addresses on which the supervision
+// office hears besides its Telegram chat.
+func officeChannels(cfg *config.Config) (robots, emails []string) {
+	if cfg.Channels.WeCom.Webhook != "" {
+		robots = append(robots, domain.ChannelWeCom)
+	}
+	if cfg.Channels.DingTalk.Webhook != "" {
+		robots = append(robots, domain.ChannelDingTalk)
+	}
+	if cfg.Channels.Email.Enabled() {
+		emails = cfg.Channels.Email.Office
+	}
+	return robots, emails
 }
 
 // channelChecks are /readyz's checks of the channels beyond Telegram: each

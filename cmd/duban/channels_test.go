@@ -91,7 +91,7 @@ func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
 			tm.must("import", examplePath)
 			tm.must("contact", "edit", "zhang-guobin", "--email", "zhang@example.gov.cn", "--channels", "email")
 
-			tm.now = time.Date(2024, 6, 3, 1, 0, 0, 0, time.UTC) // Monday 09:00 in Shanghai
+			tm.now = time.Date(2024, 7, 8, 1, 0, 0, 0, time.UTC) // Monday 09:00 in Shanghai: 凤岗村 8 days overdue
 			console := tm.must("remind", "--wait", "10s")
 			var toZhang, toOffice [][]byte
 			for _, m := range srv.Mails() {
@@ -127,6 +127,10 @@ func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
 				if !strings.Contains(string(ps[0].body), "duban show") {
 					t.Errorf("an office e-mail names no command to act with:\n%s", ps[0].body)
 				}
+			}
+
+			if table := tm.must("outbox", "list"); !strings.Contains(table, "ducha@example.gov.cn") || !strings.Contains(table, "email") {
+				t.Errorf("outbox list does not show the e-mail copies:\n%s", table)
 			}
 
 			// The monthly report: the text, then the xlsx and the png, each

@@ -37,14 +37,14 @@ func (m *Main) contactEditCommand() *cobra.Command {
 		},
 	}
 	f := c.Flags()
-	f.String("name", "", "full name")
-	f.String("unit", "", "unit (must exist unless --new-unit)")
-	f.String("role", "", "official, supervisor or admin")
-	f.String("phone", "", "phone")
-	f.String("email", "", "e-mail address")
-	f.String("channels", "", "channels that reach the contact, comma-separated: telegram, email, wecom, dingtalk")
-	f.String("language", "", "zh or en")
-	f.BoolVar(&e.NewUnit, "new-unit", false, "create --unit if it does not exist")
+	f.String("name", "", "姓名 (full name)")
+	f.String("unit", "", "单位，须已存在，除非加 --new-unit (unit; must exist unless --new-unit)")
+	f.String("role", "", "角色：official、supervisor 或 admin (role)")
+	f.String("phone", "", "电话 (phone)")
+	f.String("email", "", "电子邮箱 (e-mail address)")
+	f.String("channels", "", "联系渠道，按先后用逗号分隔：telegram、email、wecom、dingtalk (channels in order of preference, comma-separated)")
+	f.String("language", "", "语言：zh 或 en (language)")
+	f.BoolVar(&e.NewUnit, "new-unit", false, "--unit 不存在时新建 (create --unit if it does not exist)")
 	return c
 }
 
@@ -96,6 +96,6 @@ func (m *Main) contactRemoveCommand() *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().StringVar(&to, "reassign-to", "", "hand the contact's open items to this contact (key or name)")
+	c.Flags().StringVar(&to, "reassign-to", "", "把其未办结事项交给此联系人（标识或姓名） (hand the contact's open items to this contact, key or name)")
 	return c
 }

@@ -31,7 +31,7 @@ func TestOutboxListShowsDeadRowsWithTheirErrorAndRetryQueuesThemAgain(t *testing
 			t.Fatalf("dead rows %+v", rows)
 		}
 		table := tm.must("outbox", "list")
-		if !strings.Contains(table, "LAST ERROR") || !strings.Contains(table, "bot was blocked") || strings.Count(table, "\n") != 4 {
+		if !strings.Contains(table, "最后错误") || !strings.Contains(table, "无法送达") || !strings.Contains(table, "bot was blocked") || strings.Count(table, "\n") != 4 {
 			t.Errorf("table:\n%s", table)
 		}
 

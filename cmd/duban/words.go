@@ -66,6 +66,22 @@ var cliWords = map[string][2]string{
 	"ext.pending":  {"待审批", "pending"},
 	"ext.approved": {"已批准", "approved"},
 	"ext.rejected": {"未批准", "rejected"},
+
+	"outbox.state":    {"状态", "STATE"},
+	"outbox.kind":     {"类型", "KIND"},
+	"outbox.channel":  {"渠道", "CHANNEL"},
+	"outbox.to":       {"发往", "TO"},
+	"outbox.attempts": {"次数", "ATTEMPTS"},
+	"outbox.next":     {"下次", "NEXT"},
+	"outbox.error":    {"最后错误", "LAST ERROR"},
+	"outbox.rows":     {"共 %d 条", "%d row(s)"},
+
+	"state.pending": {"待发送", "pending"},
+	"state.sent":    {"已发送", "sent"},
+	"state.failed":  {"失败", "failed"},
+	"state.dead":    {"无法送达", "dead"},
+	"state.dropped": {"已取消", "dropped"},
+	"state.batched": {"已合并", "batched"},
 }
 
 // word is the command line's label key in lang; a key it does not know is
