@@ -66,9 +66,16 @@ type ReportOwner struct {
 	Why       string `db:"why"`
 }
 
+// reachedOtherwise is true of a contact whom a channel beyond Telegram
+// reaches (SPEC §14): a robot, or an e-mail address the server has not
+// refused. Such a contact is not unreachable for want of a Telegram chat.
+const reachedOtherwise = `(ct.channels LIKE '%wecom%' OR ct.channels LIKE '%dingtalk%'
+	OR (ct.channels LIKE '%email%' AND ct.email <> '' AND ct.email_unreachable_why = ''))`
+
 // ReportUnreachable lists, by unit of the commitment, the owners of
 // commitments open or in progress at the end of the period who cannot be
-// reached: flagged unreachable, or with no linked Telegram chat. The flags
+// reached: flagged unreachable, or with no linked Telegram chat, and no
+// other channel of theirs reaches them (reachedOtherwise). The flags
 // have no history: they are the current ones. The same owner appears once
 // per unit.
 func (db *DB) ReportUnreachable(ctx context.Context, p ReportParams) ([]ReportOwner, error) {
@@ -78,7 +85,7 @@ func (db *DB) ReportUnreachable(ctx context.Context, p ReportParams) ([]ReportOw
 	q := `SELECT COALESCE(c.unit_id, 0) AS unit_id, ct.id AS contact_id, ct.key, ct.name,
 		CASE WHEN ct.chat_id = 0 THEN 'no linked Telegram chat' ELSE ct.unreachable_why END AS why
 		FROM contacts ct JOIN commitment_owners o ON o.contact_id = ct.id JOIN commitments c ON c.id = o.commitment_id
-		WHERE (ct.unreachable OR ct.chat_id = 0) AND c.created_at < :c_to AND ` + asOf("c", "st") + ` IN ('open','in_progress')
+		WHERE (ct.unreachable OR ct.chat_id = 0) AND NOT ` + reachedOtherwise + ` AND c.created_at < :c_to AND ` + asOf("c", "st") + ` IN ('open','in_progress')
 		GROUP BY COALESCE(c.unit_id, 0), ct.id, ct.key, ct.name, ct.chat_id, ct.unreachable_why
 		ORDER BY COALESCE(c.unit_id, 0), ct.key`
 	query, args, err := db.named(q, p, nil)

@@ -226,7 +226,7 @@ func (db *DB) snapshotUnreachable(ctx context.Context, p ReportParams) ([]Report
 	err := db.db.SelectContext(ctx, &out, db.db.Rebind(`SELECT s.unit_id, ct.id AS contact_id, ct.key, ct.name,
 		CASE WHEN ct.chat_id = 0 THEN 'no linked Telegram chat' ELSE ct.unreachable_why END AS why
 		FROM report_snapshot_owners s JOIN contacts ct ON ct.id = s.contact_id
-		WHERE s.key = ? AND (ct.unreachable OR ct.chat_id = 0)
+		WHERE s.key = ? AND (ct.unreachable OR ct.chat_id = 0) AND NOT `+reachedOtherwise+`
 		ORDER BY s.unit_id, ct.key`), key)
 	if err != nil {
 		return nil, false, fmt.Errorf("report unreachable owners: %w", err)
