@@ -37,8 +37,9 @@ type Routes struct {
 	// a contact answers for one item on a channel that takes no commands.
 	ActionURL func(contactID, commitmentID int64) string
 	// ItemURL, if set, is an item's page in the workspace, for the
-	// office's copies.
-	ItemURL func(commitmentID int64) string
+	// office's copies; WorkspaceURL is the workspace itself.
+	ItemURL      func(commitmentID int64) string
+	WorkspaceURL string
 	// Language is the office's ("zh" or "en"); a contact's own wins.
 	Language string
 
@@ -174,7 +175,7 @@ func (rt *Routes) message(n store.Notification, t *target) notify.Message {
 		text += "\n\n" + foot
 	}
 	m.Text = text
-	m.Subject = pick("[督办] ", "[duban] ") + subjectLine(n.Body)
+	m.Subject = pick("[督办] ", "[duban] ") + subjectLine(n.Body, n.CommitmentID)
 	return m
 }
 
@@ -200,7 +201,17 @@ func (rt *Routes) withLink(n store.Notification, c *domain.Contact) string {
 func (rt *Routes) howToAnswer(n store.Notification, t *target, pick func(z, e string) string) string {
 	id := n.CommitmentID
 	if id == 0 {
-		return ""
+		if t.contact == nil || n.Kind != store.KindBatch {
+			return ""
+		}
+		// Several items in one message: the commands, by number.
+		if rt.WorkspaceURL != "" {
+			u := html.EscapeString(rt.WorkspaceURL)
+			return fmt.Sprintf(pick(`此渠道不能回复命令：请在督办台账中办理：<a href="%s">%s</a>（账号请向督查室索取，或在 Telegram 中发送 /web），或在 Telegram 中回复上面的命令。`,
+				`This channel takes no commands: answer in the workspace at <a href="%s">%s</a> (ask the office for an account, or send /web to the Telegram bot), or with the commands above in Telegram.`), u, u)
+		}
+		return pick("此渠道不能回复命令：请在 Telegram 中向机器人发送上面的命令，或告知督查室用 duban progress 编号 进度 / duban done 编号 登记。",
+			"This channel takes no commands: send the commands above to the Telegram bot, or ask the office to record them with duban progress ID PERCENT / duban done ID.")
 	}
 	if t.contact == nil { // the office's copy
 		if rt.ItemURL != nil {
@@ -222,20 +233,33 @@ func (rt *Routes) howToAnswer(n store.Notification, t *target, pick func(z, e st
 
 var tags = regexp.MustCompile(`<[^>]*>`)
 
-// subjectLine is the first non-empty line of a Telegram HTML body as plain
-// text, at most 60 characters.
-func subjectLine(body string) string {
+// subjectLine is an e-mail subject from a Telegram HTML body: its first
+// line as plain text, and for a message about item id the line that names
+// it ("🚨 逾期督办 #2 凤岗村…") when the first does not; at most 80
+// characters.
+func subjectLine(body string, id int64) string {
+	var lines []string
 	for _, l := range strings.Split(body, "\n") {
-		l = strings.TrimSpace(html.UnescapeString(tags.ReplaceAllString(l, "")))
-		if l == "" {
-			continue
+		if l = strings.TrimSpace(html.UnescapeString(tags.ReplaceAllString(l, ""))); l != "" {
+			lines = append(lines, l)
 		}
-		if r := []rune(l); len(r) > 60 {
-			l = string(r[:59]) + "…"
-		}
-		return l
 	}
-	return ""
+	if len(lines) == 0 {
+		return ""
+	}
+	subject := lines[0]
+	if ref := fmt.Sprintf("#%d ", id); id != 0 && !strings.Contains(subject+" ", ref) {
+		for _, l := range lines[1:] {
+			if strings.HasPrefix(l+" ", ref) || strings.Contains(l, " "+ref) {
+				subject += " " + l
+				break
+			}
+		}
+	}
+	if r := []rune(subject); len(r) > 80 {
+		subject = string(r[:79]) + "…"
+	}
+	return subject
 }
 
 // noted records the outcome of a send on channel, for Ready.

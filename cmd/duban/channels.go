@@ -51,6 +51,7 @@ func (m *Main) routes(ctx context.Context, cfg *config.Config, db *store.DB) (*d
 		rt.ActionURL = links.ActionURL
 		base := strings.TrimRight(cfg.Web.BaseURL, "/")
 		rt.ItemURL = func(id int64) string { return fmt.Sprintf("%s/commitments/%d", base, id) }
+		rt.WorkspaceURL = base + "/"
 		on = true
 	}
 	if !on {

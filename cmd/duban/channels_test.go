@@ -113,8 +113,8 @@ func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
 			if parts[0].contentType != "text/plain" || !strings.EqualFold(parts[0].charset, "utf-8") {
 				t.Errorf("first part %s charset %s, want text/plain UTF-8", parts[0].contentType, parts[0].charset)
 			}
-			if !strings.Contains(text, "凤岗村") {
-				t.Errorf("the e-mail does not name the item:\n%s", text)
+			if !strings.Contains(text, "凤岗村") || !strings.Contains(text, "此渠道不能回复命令") {
+				t.Errorf("the e-mail does not name the item, or how to answer by e-mail:\n%s", text)
 			}
 			if strings.Contains(console, "zhang@example.gov.cn") || strings.Contains(console, "致 张国斌") {
 				t.Errorf("张国斌's reminder went to the console too:\n%s", console)
@@ -123,7 +123,10 @@ func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
 				t.Errorf("the office got %d e-mails; console:\n%s", len(toOffice), console)
 			}
 			for _, raw := range toOffice {
-				_, ps := parseMail(t, raw)
+				subject, ps := parseMail(t, raw)
+				if !strings.Contains(subject, "#") {
+					t.Errorf("an office e-mail's subject names no item: %q", subject)
+				}
 				if !strings.Contains(string(ps[0].body), "duban show") {
 					t.Errorf("an office e-mail names no command to act with:\n%s", ps[0].body)
 				}

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/pflag"
 )
 
-
 // chineseFirst reports whether s has Chinese, and its Chinese comes before
 // the English in parentheses.
 func chineseFirst(s string) bool {
