@@ -336,3 +336,26 @@ func TestTelegramRemindersCarryTheActionLinkWhenTheWebIsOn(t *testing.T) {
 		}
 	})
 }
+
+func TestAChannelIsNotReadyWhileItsLastSendFailedTransiently(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		smtpSrv, email := emailChannel(t, f.clock)
+		f.d.Routes = &Routes{Email: email}
+		db.SetOffice(nil, []string{"ducha@example.gov.cn"})
+		ready := f.d.Routes.Ready(domain.ChannelEmail)
+		smtpSrv.RejectData(channeltest.Reply{Code: 451, Text: "try again later"})
+		f.enqueue(-1009, "🚨 逾期督办", func(n *store.Notification) { n.Kind = domain.KindEscalation })
+		f.runOnce()
+		if err := ready(context.Background()); err == nil || !strings.Contains(err.Error(), "451") {
+			t.Errorf("ready after a 451 = %v, want the failure", err)
+		}
+		drain(t, f.d, f.clock)
+		if err := ready(context.Background()); err != nil {
+			t.Errorf("ready after a send went through = %v", err)
+		}
+		if got := mailsTo(smtpSrv, "ducha@example.gov.cn"); len(got) != 1 {
+			t.Errorf("the office got %d e-mails, want 1", len(got))
+		}
+	})
+}
