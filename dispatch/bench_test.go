@@ -42,14 +42,25 @@ func benchDispatch(b *testing.B, backend, via string, workers int) {
 	enqueueMany(b, db, b.N, chatRange(1, 1000))
 	b.ResetTimer()
 	began := time.Now()
-	st, err := d.RunOnce(context.Background())
+	// One RunOnce ends when a claim finds nothing; on a loaded machine a
+	// row given back near the end (its lease's send window passed) can
+	// miss that claim, and Run would take it on its next round. So does
+	// this loop.
+	sent := 0
+	for range 100 {
+		st, err := d.RunOnce(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		sent += st.Sent
+		if sent >= b.N {
+			break
+		}
+	}
 	elapsed := time.Since(began)
 	b.StopTimer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if st.Sent != b.N {
-		b.Fatalf("sent %d of %d", st.Sent, b.N)
+	if sent != b.N {
+		b.Fatalf("sent %d of %d", sent, b.N)
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")
 	depth, err := db.OutboxDepth(context.Background())
