@@ -106,12 +106,21 @@ func (p *person) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// submit clicks a submit button and waits for the page it leads to.
+// submit clicks a submit button and waits for the page it leads to. The
+// click is the element's own (HTMLElement.click, which submits the form
+// with the button's name and value), not a mouse event at coordinates: on
+// a loaded machine an image still loading above the button shifts the
+// layout between measuring and clicking, the mouse lands beside the
+// button, and nothing is submitted.
 func (p *person) submit(what, sel string) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, 60*time.Second)
 	defer cancel()
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		p.t.Fatalf("%s: %v", what, err)
+	}
+	click := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(document.querySelector(%q).click(), null)`, sel))
+	if _, err := chromedp.RunResponse(ctx, click); err != nil {
 		p.t.Fatalf("%s: %v", what, err)
 	}
 }
