@@ -3,12 +3,6 @@ package dispatch
 import (
 	"context"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
-	"net/mail"
-	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -74,47 +68,20 @@ func mailsTo(srv *channeltest.SMTP, to string) []string {
 // text/plain part, checking that the part says its charset.
 func readMail(t *testing.T, raw string) (string, string) {
 	t.Helper()
-	msg, err := mail.ReadMessage(strings.NewReader(raw))
+	subject, parts, err := channeltest.ParseMail([]byte(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
-	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var text string
-	var walk func(h textproto.MIMEHeader, r io.Reader)
-	walk = func(h textproto.MIMEHeader, r io.Reader) {
-		mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasPrefix(mt, "multipart/") {
-			mr := multipart.NewReader(r, params["boundary"])
-			for {
-				p, err := mr.NextRawPart()
-				if err == io.EOF {
-					return
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				walk(p.Header, p)
+	for _, p := range parts {
+		if p.ContentType == "text/plain" {
+			if !strings.EqualFold(p.Charset, "utf-8") {
+				t.Errorf("text part charset %q, want UTF-8", p.Charset)
 			}
-		}
-		if mt == "text/plain" {
-			if !strings.EqualFold(params["charset"], "utf-8") {
-				t.Errorf("text part charset %q, want UTF-8", params["charset"])
-			}
-			if h.Get("Content-Transfer-Encoding") == "quoted-printable" {
-				r = quotedprintable.NewReader(r)
-			}
-			b, _ := io.ReadAll(r)
-			text = string(b)
+			return subject, string(p.Body)
 		}
 	}
-	walk(textproto.MIMEHeader(msg.Header), msg.Body)
-	return subject, text
+	t.Fatal("no text/plain part")
+	return "", ""
 }
 
 func TestATelegram403FallsBackToEmailOnceAndStaysThereUntilTheChatAnswers(t *testing.T) {

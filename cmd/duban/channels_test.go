@@ -1,14 +1,7 @@
 package main
 
 import (
-	"encoding/base64"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
-	"net/mail"
-	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -18,57 +11,13 @@ import (
 	"duban/store/storetest"
 )
 
-// mailPart is one leaf of a parsed e-mail.
-type mailPart struct {
-	contentType, charset, filename string
-	body                           []byte
-}
-
 // parseMail reads raw as MIME: the decoded subject and the leaves.
-func parseMail(t *testing.T, raw []byte) (string, []mailPart) {
+func parseMail(t *testing.T, raw []byte) (string, []channeltest.Part) {
 	t.Helper()
-	msg, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	subject, parts, err := channeltest.ParseMail(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var parts []mailPart
-	var walk func(h textproto.MIMEHeader, r io.Reader)
-	walk = func(h textproto.MIMEHeader, r io.Reader) {
-		mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
-		if err != nil {
-			t.Fatalf("content type %q: %v", h.Get("Content-Type"), err)
-		}
-		if strings.HasPrefix(mt, "multipart/") {
-			mr := multipart.NewReader(r, params["boundary"])
-			for {
-				p, err := mr.NextRawPart()
-				if err == io.EOF {
-					return
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				walk(p.Header, p)
-			}
-		}
-		switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
-		case "quoted-printable":
-			r = quotedprintable.NewReader(r)
-		case "base64":
-			r = base64.NewDecoder(base64.StdEncoding, r)
-		}
-		b, err := io.ReadAll(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, dp, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
-		parts = append(parts, mailPart{contentType: mt, charset: params["charset"], filename: dp["filename"], body: b})
-	}
-	walk(textproto.MIMEHeader(msg.Header), msg.Body)
 	return subject, parts
 }
 
@@ -109,9 +58,9 @@ func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
 			if !strings.HasPrefix(subject, "[督办] ") {
 				t.Errorf("subject %q", subject)
 			}
-			text := string(parts[0].body)
-			if parts[0].contentType != "text/plain" || !strings.EqualFold(parts[0].charset, "utf-8") {
-				t.Errorf("first part %s charset %s, want text/plain UTF-8", parts[0].contentType, parts[0].charset)
+			text := string(parts[0].Body)
+			if parts[0].ContentType != "text/plain" || !strings.EqualFold(parts[0].Charset, "utf-8") {
+				t.Errorf("first part %s charset %s, want text/plain UTF-8", parts[0].ContentType, parts[0].Charset)
 			}
 			if !strings.Contains(text, "凤岗村") || !strings.Contains(text, "此渠道不能回复命令") {
 				t.Errorf("the e-mail does not name the item, or how to answer by e-mail:\n%s", text)
@@ -127,8 +76,8 @@ func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
 				if !strings.Contains(subject, "#") {
 					t.Errorf("an office e-mail's subject names no item: %q", subject)
 				}
-				if !strings.Contains(string(ps[0].body), "duban show") {
-					t.Errorf("an office e-mail names no command to act with:\n%s", ps[0].body)
+				if !strings.Contains(string(ps[0].Body), "duban show") {
+					t.Errorf("an office e-mail names no command to act with:\n%s", ps[0].Body)
 				}
 			}
 
@@ -141,7 +90,7 @@ func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
 			before := len(srv.Mails())
 			tm.must("report", "--month", "2024-05", "--send")
 			tm.must("remind", "--wait", "10s")
-			got := map[string]mailPart{}
+			got := map[string]channeltest.Part{}
 			for _, m := range srv.Mails()[before:] {
 				if m.To[0] != "ducha@example.gov.cn" {
 					continue
@@ -151,8 +100,8 @@ func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
 					continue
 				}
 				for _, p := range ps {
-					if p.filename != "" {
-						got[p.filename] = p
+					if p.Filename != "" {
+						got[p.Filename] = p
 					}
 				}
 			}
@@ -161,8 +110,8 @@ func TestEmailOnlyOfficialAndTheOfficeByEmail(t *testing.T) {
 			if !okx || !okp {
 				t.Fatalf("report attachments %v, want the xlsx and the png", keys(got))
 			}
-			if !strings.HasPrefix(string(x.body), "PK") || !strings.HasPrefix(string(p.body), "\x89PNG") {
-				t.Errorf("attachments are not an xlsx (%q…) and a png (%q…)", x.body[:2], p.body[:4])
+			if !strings.HasPrefix(string(x.Body), "PK") || !strings.HasPrefix(string(p.Body), "\x89PNG") {
+				t.Errorf("attachments are not an xlsx (%q…) and a png (%q…)", x.Body[:2], p.Body[:4])
 			}
 		})
 	}
